@@ -1,0 +1,233 @@
+package dev.loraq.engine;
+
+import dev.loraq.engine.api.ErrorCode;
+import dev.loraq.engine.api.InvalidRequestException;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.backend.cpu.CpuBackend;
+import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.cache.AdapterCache;
+import dev.loraq.engine.config.BackendType;
+import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.engine.lora.AdapterFiles;
+import dev.loraq.engine.lora.AdapterId;
+import dev.loraq.engine.lora.AdapterSource;
+import dev.loraq.engine.lora.LocalFolderAdapterSource;
+import dev.loraq.engine.model.LlamaModel;
+import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.sample.Sampler;
+import dev.loraq.engine.sample.SamplingParams;
+import dev.loraq.engine.sched.AdapterAffinityPolicy;
+import dev.loraq.engine.sched.BatchScheduler;
+import dev.loraq.engine.sched.FifoPolicy;
+import dev.loraq.engine.sched.SchedulingPolicy;
+import dev.loraq.engine.sched.Sequence;
+import dev.loraq.engine.text.ChatTemplate;
+import dev.loraq.engine.text.GenerationConfig;
+import dev.loraq.engine.text.StreamingDecoder;
+import dev.loraq.engine.text.Tokenizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The multi-LoRA inference engine: one resident base model, many adapters, continuous batching of mixed-adapter
+ * batches. Submit requests from any thread; each gets a future that completes with its {@link GenerationResult},
+ * or exceptionally with an {@link InvalidRequestException} naming what was wrong with that request (unknown
+ * adapter, adapter that fails to load, prompt too long, bad sampling parameters). A broken request never affects
+ * the others.
+ *
+ * <p>Futures complete on the engine's scheduler thread: keep callbacks short or use the {@code *Async} variants.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final LlamaModel model;
+    private final ComputeBackend backend;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate chatTemplate;
+    private final GenerationConfig generationConfig;
+    private final AdapterSource adapterSource;
+    private final AdapterCache adapters;
+    private final BatchScheduler scheduler;
+    private final Thread schedulerThread;
+    private final int maxModelLen;
+    private final int kvCapacityTokens;
+    private final String modelId;
+    private final AtomicLong arrivals = new AtomicLong();
+
+    private Engine(EngineConfig config) throws IOException {
+        if (config.backend() != BackendType.CPU) {
+            throw new IllegalArgumentException("backend '" + config.backend().name().toLowerCase()
+                    + "' is not available in this build; use backend=cpu");
+        }
+        Path modelDir = config.modelDir();
+        long start = System.nanoTime();
+        this.model = LlamaModel.load(modelDir, config.weightFormat());
+        ModelConfig mc = model.config();
+        this.tokenizer = Tokenizer.load(modelDir.resolve("tokenizer.json"));
+        this.chatTemplate = Files.isRegularFile(modelDir.resolve("tokenizer_config.json")) ? ChatTemplate.load(modelDir) : null;
+        this.generationConfig = GenerationConfig.read(modelDir);
+        this.maxModelLen = config.maxModelLen() == 0 ? mc.maxPositionEmbeddings()
+                : Math.min(config.maxModelLen(), mc.maxPositionEmbeddings());
+        int blocks = config.kvCacheTokens() / config.kvBlockSize();
+        this.kvCapacityTokens = blocks * config.kvBlockSize();
+        int maxRows = Math.max(config.maxNumBatchedTokens(), config.maxNumSeqs());
+        this.backend = new CpuBackend(model, new CpuBackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
+                config.kvBlockSize(), maxRows, config.threads()));
+        this.adapterSource = config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null);
+        this.adapters = new AdapterCache(adapterSource, backend, config.maxCpuLoras(), config.maxLoraRank());
+        SchedulingPolicy policy = switch (config.schedulingPolicy()) {
+            case "fifo" -> new FifoPolicy();
+            case "affinity" -> new AdapterAffinityPolicy(TimeUnit.MILLISECONDS.toNanos(config.maxQueueWaitMs()));
+            default -> throw new IllegalArgumentException("unknown scheduling-policy '" + config.schedulingPolicy() + "'");
+        };
+        this.modelId = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
+        this.scheduler = new BatchScheduler(backend, adapters, policy, config.maxNumSeqs(),
+                config.maxNumBatchedTokens(), modelId);
+        this.schedulerThread = new Thread(scheduler, "loraq-scheduler");
+        schedulerThread.setDaemon(true);
+        schedulerThread.start();
+        log.info("engine ready model={} layers={} hidden={} format={} maxLoras={} kvTokens={} policy={} loadMs={}",
+                modelId, mc.numHiddenLayers(), mc.hiddenSize(), config.weightFormat(), config.maxLoras(),
+                kvCapacityTokens, policy.name(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Loads the model, tokenizer and adapter source, and starts the scheduler thread. */
+    public static Engine open(EngineConfig config) {
+        try {
+            return new Engine(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open engine on " + config.modelDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Queues a request. Validation errors (adapter id, unknown adapter, prompt, sampling, length) complete the
+     * returned future exceptionally at once; adapter load failures complete it later.
+     */
+    public CompletableFuture<GenerationResult> submit(GenerationRequest request) {
+        CompletableFuture<GenerationResult> future = new CompletableFuture<>();
+        try {
+            scheduler.submit(prepare(request, future));
+        } catch (InvalidRequestException e) {
+            log.debug("request refused request={} code={} reason={}", request.requestId(), e.code(), e.getMessage());
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private Sequence prepare(GenerationRequest request, CompletableFuture<GenerationResult> future) {
+        if (request.adapterId() != null) {
+            AdapterId id = AdapterId.of(request.adapterId());
+            if (adapterSource == null || !adapterSource.exists(id)) {
+                throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "unknown adapter '" + id.value() + "'"
+                        + (adapterSource == null ? ": this engine has no adapters-dir" : ""));
+            }
+        }
+        int[] prompt = promptTokens(request);
+        SamplingParams sampling = request.sampling();
+        int vocab = model.config().vocabSize();
+        sampling.requireTokenIdsBelow(vocab);
+        int total = prompt.length + sampling.maxTokens();
+        int limit = Math.min(maxModelLen, kvCapacityTokens);
+        if (total > limit) {
+            throw new InvalidRequestException(ErrorCode.PROMPT_TOO_LONG, "prompt of " + prompt.length
+                    + " tokens plus max_tokens " + sampling.maxTokens() + " = " + total + " exceeds the context of "
+                    + limit + " tokens" + (limit == maxModelLen ? " (max-model-len)" : " (kv-cache-tokens)"));
+        }
+        Set<Integer> stops = new LinkedHashSet<>(generationConfig.eosTokenIds());
+        stops.addAll(sampling.stopTokenIds());
+        int[] stopIds = stops.stream().mapToInt(Integer::intValue).toArray();
+        return new Sequence(request, future, arrivals.getAndIncrement(), prompt, sampling.maxTokens(),
+                new Sampler(sampling, vocab), new StreamingDecoder(tokenizer, sampling.stopStrings()), stopIds);
+    }
+
+    private int[] promptTokens(GenerationRequest request) {
+        int set = (request.prompt() != null ? 1 : 0) + (request.messages() != null ? 1 : 0)
+                + (request.promptTokenIds() != null ? 1 : 0);
+        if (set != 1) {
+            throw new InvalidRequestException(ErrorCode.INVALID_PROMPT,
+                    "exactly one of prompt, messages and prompt token ids must be given, got " + set);
+        }
+        int[] tokens;
+        if (request.prompt() != null) {
+            tokens = tokenizer.encode(request.prompt(), true);
+        } else if (request.messages() != null) {
+            if (chatTemplate == null) {
+                throw new InvalidRequestException(ErrorCode.INVALID_PROMPT,
+                        "chat messages need a chat_template in the model's tokenizer_config.json");
+            }
+            if (request.messages().isEmpty()) {
+                throw new InvalidRequestException(ErrorCode.INVALID_PROMPT, "messages must not be empty");
+            }
+            tokens = chatTemplate.encode(tokenizer, request.messages(), true);
+        } else {
+            tokens = request.promptTokenIds().clone();
+            int vocab = model.config().vocabSize();
+            for (int i = 0; i < tokens.length; i++) {
+                if (tokens[i] < 0 || tokens[i] >= vocab) {
+                    throw new InvalidRequestException(ErrorCode.INVALID_PROMPT, "prompt token id " + tokens[i]
+                            + " at index " + i + " is outside the vocabulary [0, " + vocab + ")");
+                }
+            }
+        }
+        if (tokens.length == 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_PROMPT, "prompt is empty");
+        }
+        return tokens;
+    }
+
+    /** Cancels a waiting or running request; its future completes with {@link FinishReason#CANCELLED}. */
+    public void cancel(String requestId) {
+        scheduler.cancel(requestId);
+    }
+
+    public EngineStats stats() {
+        return new EngineStats(scheduler.stats(), adapters.stats());
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public ModelConfig modelConfig() {
+        return model.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Finds an adapter's files (for tools); throws like {@link #submit} would for a bad id. */
+    public AdapterFiles locateAdapter(String adapterId) {
+        if (adapterSource == null) {
+            throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "this engine has no adapters-dir");
+        }
+        return adapterSource.locate(AdapterId.of(adapterId));
+    }
+
+    /** Stops the scheduler (held requests complete as cancelled) and frees the model. */
+    @Override
+    public void close() {
+        scheduler.stop();
+        try {
+            schedulerThread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        adapters.close();
+        backend.close();
+        tokenizer.close();
+        model.close();
+    }
+}

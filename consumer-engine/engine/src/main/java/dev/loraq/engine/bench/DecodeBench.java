@@ -1,0 +1,57 @@
+package dev.loraq.engine.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.loraq.engine.backend.cpu.CpuBackend;
+import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.model.LlamaModel;
+import dev.loraq.engine.model.WeightFormat;
+import dev.loraq.engine.synth.ModelPreset;
+
+/**
+ * The {@code decode} scenario: one sequence decoding greedily from an empty context, base model, in BF16 and
+ * INT8 (like {@code llama-bench -p 0 -n 32}). Reports the median step time over the measured tokens,
+ * tokens/s and the implied weight streaming rate (weight bytes per token / step time).
+ */
+public final class DecodeBench {
+    /** @param tokens measured decode steps per format, after {@code warmup} unmeasured ones */
+    public record Settings(String preset, int tokens, int warmup, int threads) {
+        public static Settings defaults() {
+            return new Settings("1b", 32, 4, 0);
+        }
+    }
+
+    private DecodeBench() {
+    }
+
+    public static Map<String, Object> run(Path cacheDir, Settings s) {
+        ModelPreset preset = ModelPreset.byName(s.preset());
+        Path dir = BenchModels.model(cacheDir, preset);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", "decode");
+        out.put("preset", preset.name());
+        out.put("tokens", s.tokens());
+        for (WeightFormat format : WeightFormat.values()) {
+            try (LlamaModel model = LlamaModel.load(dir, format);
+                 CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(1, 16,
+                         (s.tokens() + s.warmup()) / 16 + 2, 16, 1, s.threads()))) {
+                DecodeLoop loop = new DecodeLoop(backend, new int[] {-1}, preset.bosTokenId());
+                loop.run(s.warmup());
+                double[] steps = loop.run(s.tokens());
+                loop.release();
+                double median = DecodeLoop.median(steps);
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("threads", s.threads() == 0 ? Runtime.getRuntime().availableProcessors() : s.threads());
+                r.put("weightBytesPerToken", model.streamedBytesPerToken());
+                r.put("medianMsPerToken", DecodeLoop.round(median * 1000, 2));
+                r.put("tokensPerSecond", DecodeLoop.round(1 / median, 2));
+                r.put("meanTokensPerSecond", DecodeLoop.round(steps.length / DecodeLoop.sum(steps), 2));
+                r.put("impliedGBps", DecodeLoop.round(model.streamedBytesPerToken() / median / 1e9, 2));
+                out.put(format.name().toLowerCase(java.util.Locale.ROOT), r);
+            }
+        }
+        return out;
+    }
+}

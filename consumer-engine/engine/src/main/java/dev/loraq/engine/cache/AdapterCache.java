@@ -1,0 +1,297 @@
+package dev.loraq.engine.cache;
+
+import dev.loraq.engine.AdapterLoadKind;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.lora.AdapterFiles;
+import dev.loraq.engine.lora.AdapterId;
+import dev.loraq.engine.lora.AdapterLoadException;
+import dev.loraq.engine.lora.AdapterSource;
+import dev.loraq.engine.lora.LoraWeights;
+import dev.loraq.engine.model.ModelConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The two-tier adapter cache: {@code max-loras} compute slots in the backend (LRU, never evicting an adapter
+ * with running sequences or a pinned one), backed by {@code max-cpu-loras} adapters in host memory (LRU), backed
+ * by the {@link AdapterSource} (disk).
+ *
+ * <p>Owned by the scheduler thread: every method but {@link #stats()} must be called from it. Disk loads run on
+ * a loader thread so a running batch never waits for one; their results are merged on the scheduler thread by
+ * {@link #collectLoads()}.
+ */
+public final class AdapterCache implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AdapterCache.class);
+
+    /** Where an adapter is now. */
+    public enum Residency { SLOT, HOST, LOADING, ABSENT }
+
+    /** A sequence's hold on a compute slot; give it back with {@link #release(int)}. */
+    public record Lease(int slot, AdapterLoadKind kind, long loadNanos) { }
+
+    private record LoadOutcome(String adapterId, LoraWeights weights, RuntimeException failure, long nanos) { }
+
+    private final AdapterSource source;
+    private final ComputeBackend backend;
+    private final ModelConfig base;
+    private final int maxCpuLoras;
+    private final int maxLoraRank;
+
+    private final String[] slotAdapter;
+    private final int[] slotRefs;
+    private final long[] slotLastUse;
+    private final boolean[] slotPinned;
+    private long useClock;
+
+    /** Host tier in access order, eldest first. */
+    private final LinkedHashMap<String, LoraWeights> host = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, CompletableFuture<Void>> loading = new LinkedHashMap<>();
+    private final ConcurrentLinkedQueue<LoadOutcome> finishedLoads = new ConcurrentLinkedQueue<>();
+    private final Map<String, RuntimeException> failures = new LinkedHashMap<>();
+    private final ExecutorService loader;
+    private final AdapterCacheStats stats = new AdapterCacheStats();
+
+    public AdapterCache(AdapterSource source, ComputeBackend backend, int maxCpuLoras, int maxLoraRank) {
+        this.source = source;
+        this.backend = backend;
+        this.base = backend.config();
+        int slots = backend.adapterSlots();
+        if (maxCpuLoras < slots) {
+            throw new IllegalArgumentException("max-cpu-loras (" + maxCpuLoras + ") must be at least max-loras (" + slots + ")");
+        }
+        this.maxCpuLoras = maxCpuLoras;
+        this.maxLoraRank = maxLoraRank;
+        this.slotAdapter = new String[slots];
+        this.slotRefs = new int[slots];
+        this.slotLastUse = new long[slots];
+        this.slotPinned = new boolean[slots];
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "loraq-adapter-loader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int slots() {
+        return slotAdapter.length;
+    }
+
+    public Residency residency(String adapterId) {
+        if (slotOf(adapterId) >= 0) {
+            return Residency.SLOT;
+        }
+        if (host.containsKey(adapterId)) {
+            return Residency.HOST;
+        }
+        return loading.containsKey(adapterId) ? Residency.LOADING : Residency.ABSENT;
+    }
+
+    /** True when a slot is free or holds an adapter no running sequence uses (so it can be taken). */
+    public boolean hasAvailableSlot() {
+        for (int s = 0; s < slotAdapter.length; s++) {
+            if (slotAdapter[s] == null || (slotRefs[s] == 0 && !slotPinned[s])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Starts reading an adapter from the source into the host tier, unless it is resident or already loading.
+     * Used both on demand and to prefetch the adapters the scheduler expects next.
+     */
+    public void load(String adapterId) {
+        if (residency(adapterId) != Residency.ABSENT) {
+            return;
+        }
+        CompletableFuture<Void> f = CompletableFuture.runAsync(() -> finishedLoads.add(readFromSource(adapterId)), loader);
+        loading.put(adapterId, f);
+    }
+
+    private LoadOutcome readFromSource(String adapterId) {
+        long start = System.nanoTime();
+        try {
+            AdapterFiles files = source.locate(AdapterId.of(adapterId));
+            if (files.config().rank() > maxLoraRank) {
+                throw new AdapterLoadException(AdapterLoadException.Code.RANK_ABOVE_LIMIT, adapterId,
+                        "rank " + files.config().rank() + " is above max-lora-rank " + maxLoraRank
+                                + " (" + files.directory() + ")");
+            }
+            LoraWeights w = LoraWeights.load(adapterId, files.config(), files.weightsFile(), base);
+            return new LoadOutcome(adapterId, w, null, System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            return new LoadOutcome(adapterId, null, e, System.nanoTime() - start);
+        }
+    }
+
+    /** Moves finished loads into the host tier; failed ones become available through {@link #takeFailure}. */
+    public void collectLoads() {
+        LoadOutcome o;
+        while ((o = finishedLoads.poll()) != null) {
+            loading.remove(o.adapterId());
+            if (o.failure() != null) {
+                stats.loadFailures.increment();
+                failures.put(o.adapterId(), o.failure());
+                log.warn("adapter load failed adapter={} error={}", o.adapterId(), o.failure().getMessage());
+            } else {
+                stats.diskLoads.increment();
+                stats.diskLoadNanos.add(o.nanos());
+                putHost(o.adapterId(), o.weights());
+                log.debug("adapter loaded adapter={} rank={} ms={}", o.adapterId(), o.weights().rank(), o.nanos() / 1_000_000);
+            }
+        }
+    }
+
+    /** The error of a failed load, removed so that a later request tries the source again. */
+    public RuntimeException takeFailure(String adapterId) {
+        return failures.remove(adapterId);
+    }
+
+    /** Adapter ids whose load failed and whose failure has not been taken yet. */
+    public List<String> failedAdapters() {
+        return new ArrayList<>(failures.keySet());
+    }
+
+    /**
+     * Gives the adapter a compute slot if it is resident in a slot or in host memory and a slot can be had.
+     *
+     * @return the lease, or null when the adapter is not in host memory yet or every slot is busy
+     */
+    public Lease tryAcquire(String adapterId) {
+        int slot = slotOf(adapterId);
+        if (slot >= 0) {
+            slotRefs[slot]++;
+            slotLastUse[slot] = ++useClock;
+            stats.warmHits.increment();
+            return new Lease(slot, AdapterLoadKind.WARM, 0);
+        }
+        LoraWeights w = host.get(adapterId);
+        if (w == null) {
+            return null;
+        }
+        slot = victimSlot();
+        if (slot < 0) {
+            return null;
+        }
+        if (slotAdapter[slot] != null) {
+            log.debug("adapter evicted from slot adapter={} slot={}", slotAdapter[slot], slot);
+            stats.evictions.increment();
+            backend.clearAdapter(slot);
+            slotAdapter[slot] = null;
+        }
+        long start = System.nanoTime();
+        backend.installAdapter(slot, w);
+        long nanos = System.nanoTime() - start;
+        slotAdapter[slot] = adapterId;
+        slotRefs[slot] = 1;
+        slotLastUse[slot] = ++useClock;
+        stats.hostHits.increment();
+        stats.installNanos.add(nanos);
+        return new Lease(slot, AdapterLoadKind.HOST, nanos);
+    }
+
+    /** Loads an adapter from the source and installs it now, on the calling thread (tools and benchmarks). */
+    public Lease acquireBlocking(String adapterId) {
+        Lease lease = tryAcquire(adapterId);
+        if (lease != null) {
+            return lease;
+        }
+        if (!host.containsKey(adapterId)) {
+            long start = System.nanoTime();
+            LoadOutcome o = readFromSource(adapterId);
+            if (o.failure() != null) {
+                throw o.failure();
+            }
+            stats.diskLoads.increment();
+            stats.diskLoadNanos.add(o.nanos());
+            putHost(adapterId, o.weights());
+            lease = tryAcquire(adapterId);
+            if (lease != null) {
+                return new Lease(lease.slot(), AdapterLoadKind.DISK, System.nanoTime() - start);
+            }
+            return null;
+        }
+        return tryAcquire(adapterId);
+    }
+
+    /** Gives a slot back when a sequence using it finishes. */
+    public void release(int slot) {
+        if (slotRefs[slot] <= 0) {
+            throw new IllegalStateException("slot " + slot + " released more often than acquired");
+        }
+        slotRefs[slot]--;
+    }
+
+    /** Keeps an adapter in its slot even when idle (call after it has a slot). */
+    public boolean pin(String adapterId, boolean pinned) {
+        int slot = slotOf(adapterId);
+        if (slot < 0) {
+            return false;
+        }
+        slotPinned[slot] = pinned;
+        return true;
+    }
+
+    public AdapterCacheStats stats() {
+        return stats;
+    }
+
+    /** Adapters now in compute slots (null for free slots), for metrics and tests. */
+    public String[] slotContents() {
+        return slotAdapter.clone();
+    }
+
+    public int hostSize() {
+        return host.size();
+    }
+
+    private void putHost(String adapterId, LoraWeights w) {
+        host.put(adapterId, w);
+        Iterator<Map.Entry<String, LoraWeights>> it = host.entrySet().iterator();
+        while (host.size() > maxCpuLoras && it.hasNext()) {
+            Map.Entry<String, LoraWeights> eldest = it.next();
+            if (slotOf(eldest.getKey()) < 0) {
+                it.remove();
+                stats.hostEvictions.increment();
+            }
+        }
+    }
+
+    private int slotOf(String adapterId) {
+        for (int s = 0; s < slotAdapter.length; s++) {
+            if (adapterId.equals(slotAdapter[s])) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private int victimSlot() {
+        int victim = -1;
+        for (int s = 0; s < slotAdapter.length; s++) {
+            if (slotAdapter[s] == null) {
+                return s;
+            }
+            if (slotRefs[s] == 0 && !slotPinned[s] && (victim < 0 || slotLastUse[s] < slotLastUse[victim])) {
+                victim = s;
+            }
+        }
+        return victim;
+    }
+
+    @Override
+    public void close() {
+        loader.shutdownNow();
+    }
+}

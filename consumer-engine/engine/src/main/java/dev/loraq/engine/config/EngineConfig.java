@@ -1,0 +1,183 @@
+package dev.loraq.engine.config;
+
+import dev.loraq.engine.model.WeightFormat;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.loraq.engine.config.ConfigDefinition.NO_DEFAULT;
+import static dev.loraq.engine.config.ConfigDefinition.Type.INT;
+import static dev.loraq.engine.config.ConfigDefinition.Type.LONG;
+import static dev.loraq.engine.config.ConfigDefinition.Type.PATH;
+import static dev.loraq.engine.config.ConfigDefinition.Type.STRING;
+
+/**
+ * The inference engine's configuration. Every key can also be set through its environment variable
+ * ({@code LORAQ_} + upper-cased key with '_' for '-'); explicit properties win.
+ */
+public final class EngineConfig {
+
+    public static final String MODEL_DIR = "model-dir";
+    public static final String ADAPTERS_DIR = "adapters-dir";
+    public static final String WEIGHT_FORMAT = "weight-format";
+    public static final String BACKEND = "backend";
+    public static final String MAX_LORAS = "max-loras";
+    public static final String MAX_CPU_LORAS = "max-cpu-loras";
+    public static final String MAX_LORA_RANK = "max-lora-rank";
+    public static final String MAX_NUM_SEQS = "max-num-seqs";
+    public static final String MAX_NUM_BATCHED_TOKENS = "max-num-batched-tokens";
+    public static final String KV_CACHE_TOKENS = "kv-cache-tokens";
+    public static final String KV_BLOCK_SIZE = "kv-block-size";
+    public static final String THREADS = "threads";
+    public static final String SCHEDULING_POLICY = "scheduling-policy";
+    public static final String MAX_QUEUE_WAIT_MS = "max-queue-wait-ms";
+    public static final String MAX_MODEL_LEN = "max-model-len";
+
+    /** The keys, types, defaults, valid values and docs. */
+    public static final ConfigDefinition DEFINITION = new ConfigDefinition()
+            .define(MODEL_DIR, PATH, NO_DEFAULT, Validator.nonEmpty(),
+                    "Folder of the base model in Hugging Face layout: config.json, *.safetensors, tokenizer.json, "
+                            + "tokenizer_config.json (chat template) and optionally generation_config.json.")
+            .define(ADAPTERS_DIR, PATH, null, null,
+                    "Folder holding one sub-folder per LoRA adapter (adapter id = folder name) with "
+                            + "adapter_config.json and adapter_model.safetensors. None = base model only.")
+            .define(WEIGHT_FORMAT, STRING, "bf16", Validator.oneOf("bf16", "int8"),
+                    "How base weights are held for compute: bf16 as stored, or int8 (one scale per 32 values, "
+                            + "quantized at load) for about half the memory traffic per token.")
+            .define(BACKEND, STRING, "cpu", Validator.oneOf("cpu", "cuda"),
+                    "Where the model runs: cpu (Java Vector API) or cuda (an NVIDIA GPU).")
+            .define(MAX_LORAS, INT, 8, Validator.range(1, 1024),
+                    "Most distinct adapters in one batch step, and adapter slots resident in compute memory.")
+            .define(MAX_CPU_LORAS, INT, 32, Validator.range(1, 65536),
+                    "Most adapters kept loaded in host memory (LRU); must be at least max-loras.")
+            .define(MAX_LORA_RANK, INT, 64, Validator.range(1, 1024),
+                    "Largest LoRA rank accepted; adapters above it are refused at load.")
+            .define(MAX_NUM_SEQS, INT, 32, Validator.range(1, 4096),
+                    "Most sequences decoded together in one batch step.")
+            .define(MAX_NUM_BATCHED_TOKENS, INT, 512, Validator.range(1, 1 << 20),
+                    "Most tokens (prompt chunks plus decode tokens) processed in one batch step; must be at least "
+                            + "max-num-seqs.")
+            .define(KV_CACHE_TOKENS, INT, 16384, Validator.range(1, 1 << 26),
+                    "Capacity of the paged KV cache in tokens, shared by all running sequences.")
+            .define(KV_BLOCK_SIZE, INT, 16, Validator.range(1, 1024),
+                    "Tokens per KV cache block (the allocation unit); kv-cache-tokens must be at least one block.")
+            .define(THREADS, INT, 0, Validator.range(0, 4096),
+                    "Compute threads; 0 = the number of available processors.")
+            .define(SCHEDULING_POLICY, STRING, "affinity", Validator.oneOf("fifo", "affinity"),
+                    "Admission order: fifo (arrival order) or affinity (prefer requests whose adapter is "
+                            + "resident, bounded by max-queue-wait-ms).")
+            .define(MAX_QUEUE_WAIT_MS, LONG, 2000L, Validator.range(0, 3_600_000),
+                    "Aging bound for affinity scheduling: a request waiting longer than this is admitted next "
+                            + "whatever its adapter.")
+            .define(MAX_MODEL_LEN, INT, 0, Validator.range(0, 1 << 24),
+                    "Longest sequence (prompt plus output) in tokens; 0 = the model's max_position_embeddings.");
+
+    private final ConfigValues values;
+
+    /**
+     * Parses explicit properties only.
+     *
+     * @throws ConfigException naming the key and value when a key is unknown, missing or invalid
+     */
+    public EngineConfig(Map<String, ?> props) {
+        this(DEFINITION.parse(props));
+    }
+
+    private EngineConfig(ConfigValues values) {
+        this.values = values;
+        if (maxCpuLoras() < maxLoras()) {
+            throw new ConfigException(MAX_CPU_LORAS, "invalid value " + maxCpuLoras() + " for configuration '"
+                    + MAX_CPU_LORAS + "': must be at least " + MAX_LORAS + " (" + maxLoras() + ")");
+        }
+        if (maxNumBatchedTokens() < maxNumSeqs()) {
+            throw new ConfigException(MAX_NUM_BATCHED_TOKENS, "invalid value " + maxNumBatchedTokens()
+                    + " for configuration '" + MAX_NUM_BATCHED_TOKENS + "': must be at least " + MAX_NUM_SEQS + " ("
+                    + maxNumSeqs() + ")");
+        }
+        if (kvCacheTokens() < kvBlockSize()) {
+            throw new ConfigException(KV_CACHE_TOKENS, "invalid value " + kvCacheTokens() + " for configuration '"
+                    + KV_CACHE_TOKENS + "': must be at least " + KV_BLOCK_SIZE + " (" + kvBlockSize() + ")");
+        }
+    }
+
+    /** The environment's {@code LORAQ_*} variables overlaid by explicit properties. */
+    public static EngineConfig fromEnvironment(Map<String, ?> props, Map<String, String> env) {
+        return new EngineConfig(DEFINITION.parse(props, env));
+    }
+
+    public Path modelDir() {
+        return values.getPath(MODEL_DIR).orElseThrow();
+    }
+
+    public Optional<Path> adaptersDir() {
+        return values.getPath(ADAPTERS_DIR);
+    }
+
+    public WeightFormat weightFormat() {
+        return WeightFormat.valueOf(values.getString(WEIGHT_FORMAT).toUpperCase(Locale.ROOT));
+    }
+
+    public BackendType backend() {
+        return BackendType.valueOf(values.getString(BACKEND).toUpperCase(Locale.ROOT));
+    }
+
+    public int maxLoras() {
+        return values.getInt(MAX_LORAS);
+    }
+
+    public int maxCpuLoras() {
+        return values.getInt(MAX_CPU_LORAS);
+    }
+
+    public int maxLoraRank() {
+        return values.getInt(MAX_LORA_RANK);
+    }
+
+    public int maxNumSeqs() {
+        return values.getInt(MAX_NUM_SEQS);
+    }
+
+    public int maxNumBatchedTokens() {
+        return values.getInt(MAX_NUM_BATCHED_TOKENS);
+    }
+
+    public int kvCacheTokens() {
+        return values.getInt(KV_CACHE_TOKENS);
+    }
+
+    public int kvBlockSize() {
+        return values.getInt(KV_BLOCK_SIZE);
+    }
+
+    /** The configured thread count, with 0 resolved to the available processors. */
+    public int threads() {
+        int t = values.getInt(THREADS);
+        return t == 0 ? Runtime.getRuntime().availableProcessors() : t;
+    }
+
+    /** "fifo" or "affinity", the {@code name()} of a {@code dev.loraq.engine.sched.SchedulingPolicy}. */
+    public String schedulingPolicy() {
+        return values.getString(SCHEDULING_POLICY);
+    }
+
+    public long maxQueueWaitMs() {
+        return values.getLong(MAX_QUEUE_WAIT_MS);
+    }
+
+    /** The configured limit; 0 means "use the model's max_position_embeddings". */
+    public int maxModelLen() {
+        return values.getInt(MAX_MODEL_LEN);
+    }
+
+    /** All values, for logging the effective configuration. */
+    public ConfigValues values() {
+        return values;
+    }
+
+    @Override
+    public String toString() {
+        return "EngineConfig" + values;
+    }
+}

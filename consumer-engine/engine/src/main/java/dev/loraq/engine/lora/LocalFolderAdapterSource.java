@@ -1,0 +1,122 @@
+package dev.loraq.engine.lora;
+
+import dev.loraq.engine.api.ErrorCode;
+import dev.loraq.engine.api.InvalidRequestException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Adapters stored as folders under one root: {@code root/<adapter id>/adapter_config.json} and
+ * {@code adapter_model.safetensors}, the layout PEFT's {@code save_pretrained} writes.
+ *
+ * <p>{@link AdapterId} already rules out separators and dot names; as defence in depth the resolved folder must
+ * stay under the root both lexically and after following symbolic links (a link inside the root to another place
+ * inside the root is fine; one that leads out is refused), and so must the weights file.
+ * Pickle weights ({@code adapter_model.bin}) are never loaded: they can run code.
+ */
+public final class LocalFolderAdapterSource implements AdapterSource {
+
+    /** The weights file name PEFT writes. */
+    public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+    /** PEFT's pickle weights, refused. */
+    public static final String PICKLE_WEIGHTS_FILE = "adapter_model.bin";
+
+    private final Path root;
+    private final Path realRoot;
+
+    /**
+     * @param root an existing folder
+     * @throws IllegalArgumentException when it is not a folder
+     */
+    public LocalFolderAdapterSource(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(this.root)) {
+            throw new IllegalArgumentException("adapters folder does not exist or is not a folder: " + this.root);
+        }
+        try {
+            this.realRoot = this.root.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot resolve adapters folder " + this.root + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The root folder (absolute, normalized). */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public AdapterFiles locate(AdapterId id) {
+        Path dir = folderOf(id);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER,
+                    "unknown adapter '" + id + "': no folder " + dir);
+        }
+        Path realDir = realPathUnderRoot(id, dir);
+        if (!Files.isDirectory(realDir)) {
+            throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER,
+                    "unknown adapter '" + id + "': " + dir + " is not a folder");
+        }
+        Path weights = dir.resolve(WEIGHTS_FILE);
+        if (!Files.exists(weights)) {
+            if (Files.exists(dir.resolve(PICKLE_WEIGHTS_FILE))) {
+                throw new InvalidRequestException(ErrorCode.UNSUPPORTED_ADAPTER_FORMAT, "adapter '" + id + "' has only "
+                        + dir.resolve(PICKLE_WEIGHTS_FILE) + " (PyTorch pickle, not loaded because it can run code); "
+                        + "convert it to " + WEIGHTS_FILE + ", e.g. load it with PEFT and call "
+                        + "save_pretrained(dir, safe_serialization=True)");
+            }
+            throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                    "adapter '" + id + "': weights file " + weights + " is missing");
+        }
+        realPathUnderRoot(id, weights);
+        if (!Files.isRegularFile(weights)) {
+            throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                    "adapter '" + id + "': " + weights + " is not a regular file");
+        }
+        AdapterConfig config = AdapterConfigReader.read(dir);
+        return new AdapterFiles(id, dir, config, weights);
+    }
+
+    @Override
+    public boolean exists(AdapterId id) {
+        Path dir = folderOf(id);
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try {
+            return dir.toRealPath().startsWith(realRoot) && Files.isRegularFile(
+                    dir.resolve(AdapterConfigReader.FILE_NAME));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Path folderOf(AdapterId id) {
+        Path dir = root.resolve(id.value()).normalize();
+        if (!dir.startsWith(root) || dir.equals(root) || !dir.getParent().equals(root)) {
+            // unreachable with a valid AdapterId; kept so that a future change to the id rules cannot open a hole
+            throw new InvalidRequestException(ErrorCode.INVALID_ADAPTER_ID,
+                    "invalid adapter id '" + id + "': resolves outside the adapters folder");
+        }
+        return dir;
+    }
+
+    private Path realPathUnderRoot(AdapterId id, Path path) {
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (IOException e) {
+            throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                    "adapter '" + id + "': cannot resolve " + path + ": " + e.getMessage(), e);
+        }
+        if (!real.startsWith(realRoot)) {
+            throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED, "adapter '" + id + "': " + path
+                    + " is a symbolic link leading outside the adapters folder " + realRoot + " (to " + real + ")");
+        }
+        return real;
+    }
+}

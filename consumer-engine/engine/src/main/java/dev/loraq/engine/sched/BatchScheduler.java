@@ -1,0 +1,392 @@
+package dev.loraq.engine.sched;
+
+import dev.loraq.engine.AdapterLoadKind;
+import dev.loraq.engine.FinishReason;
+import dev.loraq.engine.GenerationResult;
+import dev.loraq.engine.api.ErrorCode;
+import dev.loraq.engine.api.InvalidRequestException;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.backend.StepBatch;
+import dev.loraq.engine.cache.AdapterCache;
+import dev.loraq.engine.kv.KvCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The continuous-batching loop. One thread owns the running batch; each iteration it takes new submissions and
+ * cancellations, admits waiting sequences (the {@link SchedulingPolicy} decides which, within max-num-seqs, free KV
+ * blocks and free adapter slots), runs one step over decode rows and prefill chunks together (at most
+ * max-num-batched-tokens rows, so a long prompt is chunked and never stalls running decodes), samples, and retires
+ * finished sequences by completing their futures.
+ *
+ * <p>KV blocks for a sequence's whole capacity (prompt plus max_tokens) are reserved at admission, so a running
+ * sequence never needs preemption.
+ */
+public final class BatchScheduler implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
+    private static final int PREFETCH_PER_ITERATION = 2;
+
+    private final ComputeBackend backend;
+    private final AdapterCache adapters;
+    private final KvCache kv;
+    private final SchedulingPolicy policy;
+    private final int maxNumSeqs;
+    private final int maxBatchedTokens;
+    private final int vocabSize;
+    private final String modelId;
+
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final WaitingQueues waiting = new WaitingQueues();
+    private final List<Sequence> running = new ArrayList<>();
+    private final List<Sequence> finished = new ArrayList<>();
+    private final Set<String> excluded = new HashSet<>();
+    private final Map<String, Sequence> waitingById = new HashMap<>();
+    private final int[] chunk;
+    private final boolean[] slotInStep;
+    private final StepBatch batch;
+    private final Sequence[] logitsOwner;
+    private final SchedulerStats stats = new SchedulerStats();
+    private volatile boolean stopping;
+
+    private record Cancel(String requestId) { }
+
+    public BatchScheduler(ComputeBackend backend, AdapterCache adapters, SchedulingPolicy policy, int maxNumSeqs,
+                          int maxBatchedTokens, String modelId) {
+        this.backend = backend;
+        this.adapters = adapters;
+        this.kv = backend.kvCache();
+        this.policy = policy;
+        this.maxNumSeqs = maxNumSeqs;
+        this.maxBatchedTokens = maxBatchedTokens;
+        this.vocabSize = backend.config().vocabSize();
+        this.modelId = modelId;
+        this.batch = new StepBatch(Math.max(maxBatchedTokens, maxNumSeqs), vocabSize);
+        this.logitsOwner = new Sequence[Math.max(maxBatchedTokens, maxNumSeqs)];
+        this.chunk = new int[maxNumSeqs];
+        this.slotInStep = new boolean[adapters.slots() + 1];
+    }
+
+    /** Hands a sequence to the loop; thread-safe. */
+    public void submit(Sequence s) {
+        inbox.add(s);
+    }
+
+    /** Asks the loop to cancel a request, waiting or running; thread-safe. */
+    public void cancel(String requestId) {
+        inbox.add(new Cancel(requestId));
+    }
+
+    public SchedulerStats stats() {
+        return stats;
+    }
+
+    public String policyName() {
+        return policy.name();
+    }
+
+    /** Stops the loop after the current step; sequences still held are cancelled. */
+    public void stop() {
+        stopping = true;
+        inbox.add(new Cancel(null));
+    }
+
+    @Override
+    public void run() {
+        log.info("scheduler started policy={} maxNumSeqs={} maxBatchedTokens={} slots={}",
+                policy.name(), maxNumSeqs, maxBatchedTokens, adapters.slots());
+        try {
+            while (!stopping) {
+                takeInbox(running.isEmpty());
+                adapters.collectLoads();
+                failBrokenAdapters();
+                admit();
+                publishGauges();
+                if (!running.isEmpty()) {
+                    step();
+                }
+            }
+        } catch (Throwable t) {
+            log.error("scheduler failed; failing all held requests", t);
+            failAll(t);
+            throw t;
+        } finally {
+            cancelAll();
+            log.info("scheduler stopped");
+        }
+    }
+
+    private void takeInbox(boolean idle) {
+        Object item;
+        try {
+            // Idle: block until work arrives, but wake regularly while adapters load from disk.
+            item = idle ? inbox.poll(waiting.isEmpty() ? 100 : 2, TimeUnit.MILLISECONDS) : inbox.poll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            return;
+        }
+        while (item != null) {
+            if (item instanceof Sequence s) {
+                waiting.add(s);
+                waitingById.put(s.requestId(), s);
+            } else if (item instanceof Cancel c && c.requestId() != null) {
+                cancelRequest(c.requestId());
+            }
+            item = inbox.poll();
+        }
+    }
+
+    private void admit() {
+        excluded.clear();
+        long now = System.nanoTime();
+        while (running.size() < maxNumSeqs && !waiting.isEmpty()) {
+            String key = policy.nextAdapter(waiting, adapters, excluded, now);
+            if (key == null) {
+                break;
+            }
+            Sequence s = waiting.peek(key);
+            AdapterCache.Lease lease = null;
+            if (s.usesAdapter()) {
+                AdapterCache.Residency r = adapters.residency(key);
+                if (r == AdapterCache.Residency.ABSENT || r == AdapterCache.Residency.LOADING) {
+                    adapters.load(key);
+                    markWaitedForDisk(key);
+                    excluded.add(key);
+                    continue;
+                }
+                lease = adapters.tryAcquire(key);
+                if (lease == null) {
+                    excluded.add(key); // every slot is busy with running adapters
+                    continue;
+                }
+            }
+            int seq = kv.open();
+            if (!kv.reserve(seq, s.capacity())) {
+                kv.release(seq);
+                if (lease != null) {
+                    adapters.release(lease.slot());
+                }
+                break; // KV memory full: wait for running sequences to finish
+            }
+            waiting.poll(key);
+            waitingById.remove(s.requestId());
+            if (lease != null) {
+                s.admit(seq, lease.slot(), lease.kind(), lease.loadNanos());
+            } else {
+                s.admit(seq, -1, AdapterLoadKind.NONE, 0);
+            }
+            running.add(s);
+            log.debug("admitted request={} adapter={} tier={} waitMs={}", s.requestId(), key, s.loadKind(),
+                    (s.admittedNanos() - s.submittedNanos()) / 1_000_000);
+        }
+        for (String key : policy.prefetch(waiting, adapters, PREFETCH_PER_ITERATION)) {
+            adapters.load(key);
+            markWaitedForDisk(key);
+        }
+    }
+
+    private void markWaitedForDisk(String key) {
+        Sequence head = waiting.peek(key);
+        if (head != null) {
+            head.markWaitedForDisk();
+        }
+    }
+
+    private void step() {
+        batch.clear();
+        int budget = maxBatchedTokens;
+        Arrays.fill(slotInStep, false);
+        int adaptersInStep = 0;
+        // Decode rows first: one token each, so running sequences keep moving whatever prompts arrive.
+        for (Sequence s : running) {
+            if (!s.prefilling() && budget > 0) {
+                int row = batch.addRow(s.kvSeq(), s.computed(), s.token(s.computed()), s.adapterSlot(), true);
+                logitsOwner[row] = s;
+                budget--;
+                adaptersInStep += markSlot(s.adapterSlot());
+            }
+        }
+        // Then prefill chunks with what is left of the token budget.
+        Arrays.fill(chunk, 0);
+        for (int i = 0; i < running.size() && budget > 0; i++) {
+            Sequence s = running.get(i);
+            if (!s.prefilling()) {
+                continue;
+            }
+            int n = Math.min(s.promptLength() - s.computed(), budget);
+            for (int j = 0; j < n; j++) {
+                int pos = s.computed() + j;
+                boolean last = pos == s.promptLength() - 1;
+                int row = batch.addRow(s.kvSeq(), pos, s.token(pos), s.adapterSlot(), last);
+                if (row >= 0) {
+                    logitsOwner[row] = s;
+                }
+            }
+            chunk[i] = n;
+            budget -= n;
+            adaptersInStep += markSlot(s.adapterSlot());
+        }
+        long start = System.nanoTime();
+        backend.step(batch);
+        stats.stepNanos.add(System.nanoTime() - start);
+        stats.steps.increment();
+        stats.rows.add(batch.rows());
+        stats.adaptersInSteps.add(adaptersInStep);
+
+        int sequences = 0;
+        for (int i = 0; i < running.size(); i++) {
+            Sequence s = running.get(i);
+            if (chunk[i] > 0) {
+                s.advanceComputed(chunk[i]);
+                stats.promptTokens.add(chunk[i]);
+                sequences++;
+            } else if (!s.prefilling() && s.computed() < s.length()) {
+                s.advanceComputed(1);
+                sequences++;
+            }
+        }
+        stats.sequencesInSteps.add(sequences);
+
+        float[] logits = batch.logits();
+        for (int row = 0; row < batch.logitsRows(); row++) {
+            Sequence s = logitsOwner[row];
+            logitsOwner[row] = null;
+            int token = s.sampler().sample(logits, batch.logitsOffset(row), vocabSize);
+            stats.generatedTokens.increment();
+            FinishReason reason = accept(s, token);
+            if (reason != null) {
+                finish(s, reason);
+            }
+        }
+        running.removeAll(finished);
+        finished.clear();
+    }
+
+    /** Marks an adapter slot (-1 = base) as used in this step; returns 1 the first time. */
+    private int markSlot(int slot) {
+        if (slotInStep[slot + 1]) {
+            return 0;
+        }
+        slotInStep[slot + 1] = true;
+        return 1;
+    }
+
+    /** Appends a sampled token; returns why the sequence ends, or null when it goes on. */
+    private FinishReason accept(Sequence s, int token) {
+        if (s.isStopToken(token)) {
+            return FinishReason.STOP;
+        }
+        s.append(token);
+        if (s.decoder().accept(token).stopped()) {
+            return FinishReason.STOP;
+        }
+        return s.generated() >= s.maxTokens() ? FinishReason.LENGTH : null;
+    }
+
+    private void finish(Sequence s, FinishReason reason) {
+        release(s);
+        finished.add(s);
+        long now = System.nanoTime();
+        s.decoder().finish();
+        GenerationResult result = new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(), reason,
+                s.promptLength(), s.generated(), (s.admittedNanos() - s.submittedNanos()) / 1_000_000, s.loadKind(),
+                s.loadNanos() / 1_000_000, (now - s.admittedNanos()) / 1_000_000);
+        stats.completed.increment();
+        log.debug("finished request={} adapter={} reason={} tokens={}", s.requestId(), s.adapterKey(), reason, s.generated());
+        s.future().complete(result);
+    }
+
+    private void release(Sequence s) {
+        if (s.kvSeq() >= 0) {
+            kv.release(s.kvSeq());
+        }
+        if (s.adapterSlot() >= 0) {
+            adapters.release(s.adapterSlot());
+        }
+        s.releaseResources();
+    }
+
+    private void failBrokenAdapters() {
+        for (String key : adapters.failedAdapters()) {
+            RuntimeException cause = adapters.takeFailure(key);
+            Sequence s;
+            while ((s = waiting.poll(key)) != null) {
+                waitingById.remove(s.requestId());
+                stats.failed.increment();
+                s.future().completeExceptionally(new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                        "adapter '" + key + "' failed to load: " + cause.getMessage(), cause));
+            }
+        }
+    }
+
+    private void cancelRequest(String requestId) {
+        for (Sequence s : running) {
+            if (s.requestId().equals(requestId)) {
+                running.remove(s);
+                completeCancelled(s);
+                return;
+            }
+        }
+        Sequence w = waitingById.remove(requestId);
+        if (w != null) {
+            waiting.remove(w);
+            completeCancelled(w);
+        }
+    }
+
+    private void completeCancelled(Sequence s) {
+        release(s);
+        stats.cancelled.increment();
+        s.future().complete(new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(),
+                FinishReason.CANCELLED, s.promptLength(), s.generated(), 0, s.loadKind(), 0, 0));
+    }
+
+    private void cancelAll() {
+        for (Sequence s : running) {
+            completeCancelled(s);
+        }
+        running.clear();
+        for (String key : List.copyOf(waiting.adapterKeys())) {
+            Sequence s;
+            while ((s = waiting.poll(key)) != null) {
+                waitingById.remove(s.requestId());
+                completeCancelled(s);
+            }
+        }
+        Object item;
+        while ((item = inbox.poll()) != null) {
+            if (item instanceof Sequence s) {
+                completeCancelled(s);
+            }
+        }
+    }
+
+    private void failAll(Throwable t) {
+        for (Sequence s : running) {
+            s.future().completeExceptionally(t);
+        }
+        running.clear();
+    }
+
+    private void publishGauges() {
+        stats.running = running.size();
+        stats.waiting = waiting.size();
+        stats.queueDepths = waiting.depths();
+    }
+
+    /** The model id reported with results. */
+    public String modelId() {
+        return modelId;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.loraq.engine.sched;
+
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters and gauges of the scheduler loop; read from any thread. */
+public final class SchedulerStats {
+    final LongAdder steps = new LongAdder();
+    final LongAdder rows = new LongAdder();
+    final LongAdder sequencesInSteps = new LongAdder();
+    final LongAdder adaptersInSteps = new LongAdder();
+    final LongAdder promptTokens = new LongAdder();
+    final LongAdder generatedTokens = new LongAdder();
+    final LongAdder completed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder cancelled = new LongAdder();
+    final LongAdder stepNanos = new LongAdder();
+    volatile int running;
+    volatile int waiting;
+    volatile Map<String, Integer> queueDepths = Map.of();
+
+    public long steps() { return steps.sum(); }
+    /** Token rows run through the model (prefill and decode). */
+    public long rows() { return rows.sum(); }
+    public long promptTokens() { return promptTokens.sum(); }
+    public long generatedTokens() { return generatedTokens.sum(); }
+    public long completed() { return completed.sum(); }
+    public long failed() { return failed.sum(); }
+    public long cancelled() { return cancelled.sum(); }
+    public double stepSeconds() { return stepNanos.sum() / 1e9; }
+    /** Mean number of sequences per step. */
+    public double meanBatchSize() { long s = steps(); return s == 0 ? 0 : (double) sequencesInSteps.sum() / s; }
+    /** Mean number of distinct adapters (base counted as one) per step. */
+    public double meanAdaptersPerBatch() { long s = steps(); return s == 0 ? 0 : (double) adaptersInSteps.sum() / s; }
+    public int running() { return running; }
+    public int waiting() { return waiting; }
+    /** Waiting sequences per adapter key ("" = base model). */
+    public Map<String, Integer> queueDepths() { return queueDepths; }
+}

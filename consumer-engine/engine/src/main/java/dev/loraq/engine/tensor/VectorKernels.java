@@ -1,0 +1,362 @@
+package dev.loraq.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The hot kernels on the Vector API. The species is fixed per instance: production uses {@link #PREFERRED}
+ * (chosen once), tests build one per vector width and compare with {@link ScalarKernels}. Scalar code only
+ * handles loop tails. Nothing here allocates except the convenience {@link #matmul(WeightMatrix, float[], int, float[])}.
+ *
+ * <p>bf16 matmul: one IntVector load holds 2L bf16 weights; shifting left 16 gives the even elements as
+ * f32, masking the high half gives the odd ones. The activations are permuted once per matmul into the
+ * same even/odd order ({@link #prepareActivations}), so the inner loop has no shuffles at all.
+ */
+public final class VectorKernels {
+    /** The instance production code uses: the widest species this CPU runs well. */
+    public static final VectorKernels PREFERRED = new VectorKernels(FloatVector.SPECIES_PREFERRED);
+
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final int TILE = 4;
+
+    private final VectorSpecies<Float> f;
+    private final VectorSpecies<Integer> i;
+    private final VectorSpecies<Byte> b;
+    private final int lanes;
+    private final int bytesPerLoad;
+    private final int byteParts;
+
+    public VectorKernels(VectorSpecies<Float> species) {
+        this.f = species;
+        this.i = IntVector.SPECIES_PREFERRED.withShape(species.vectorShape());
+        this.lanes = species.length();
+        // int8 weights: the narrowest byte vector holding at least `lanes` bytes (64 bits minimum),
+        // widened to f32 in byteParts parts.
+        this.bytesPerLoad = Math.max(8, lanes);
+        this.b = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(bytesPerLoad * 8));
+        this.byteParts = bytesPerLoad / lanes;
+    }
+
+    public VectorSpecies<Float> species() {
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return "VectorKernels[" + f.vectorBitSize() + "-bit, " + lanes + " floats]";
+    }
+
+    public float dot(float[] a, int aOff, float[] bArr, int bOff, int n) {
+        FloatVector acc0 = FloatVector.zero(f);
+        FloatVector acc1 = FloatVector.zero(f);
+        int k = 0;
+        int bound2 = n - 2 * lanes;
+        for (; k <= bound2; k += 2 * lanes) {
+            acc0 = FloatVector.fromArray(f, a, aOff + k).fma(FloatVector.fromArray(f, bArr, bOff + k), acc0);
+            acc1 = FloatVector.fromArray(f, a, aOff + k + lanes)
+                    .fma(FloatVector.fromArray(f, bArr, bOff + k + lanes), acc1);
+        }
+        for (; k <= n - lanes; k += lanes) {
+            acc0 = FloatVector.fromArray(f, a, aOff + k).fma(FloatVector.fromArray(f, bArr, bOff + k), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            sum += a[aOff + k] * bArr[bOff + k];
+        }
+        return sum;
+    }
+
+    public void rmsnorm(float[] x, int xOff, float[] w, float[] out, int outOff, int n, float eps) {
+        float ss = dot(x, xOff, x, xOff, n);
+        float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+        int k = 0;
+        for (; k <= n - lanes; k += lanes) {
+            FloatVector.fromArray(f, x, xOff + k).mul(inv).mul(FloatVector.fromArray(f, w, k)).intoArray(out, outOff + k);
+        }
+        for (; k < n; k++) {
+            out[outOff + k] = x[xOff + k] * inv * w[k];
+        }
+    }
+
+    public void rope(float[] v, int off, int headDim, float[] cos, float[] sin, int csOff) {
+        int half = headDim / 2;
+        int k = 0;
+        for (; k <= half - lanes; k += lanes) {
+            FloatVector lo = FloatVector.fromArray(f, v, off + k);
+            FloatVector hi = FloatVector.fromArray(f, v, off + half + k);
+            FloatVector c = FloatVector.fromArray(f, cos, csOff + k);
+            FloatVector s = FloatVector.fromArray(f, sin, csOff + k);
+            lo.mul(c).sub(hi.mul(s)).intoArray(v, off + k);
+            hi.mul(c).add(lo.mul(s)).intoArray(v, off + half + k);
+        }
+        for (; k < half; k++) {
+            float lo = v[off + k];
+            float hi = v[off + half + k];
+            v[off + k] = lo * cos[csOff + k] - hi * sin[csOff + k];
+            v[off + half + k] = hi * cos[csOff + k] + lo * sin[csOff + k];
+        }
+    }
+
+    public void softmax(float[] x, int off, int n) {
+        int k = 0;
+        FloatVector maxV = FloatVector.broadcast(f, Float.NEGATIVE_INFINITY);
+        for (; k <= n - lanes; k += lanes) {
+            maxV = maxV.max(FloatVector.fromArray(f, x, off + k));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; k < n; k++) {
+            max = Math.max(max, x[off + k]);
+        }
+        FloatVector sumV = FloatVector.zero(f);
+        k = 0;
+        for (; k <= n - lanes; k += lanes) {
+            FloatVector e = FloatVector.fromArray(f, x, off + k).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + k);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            float e = (float) Math.exp(x[off + k] - max);
+            x[off + k] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        k = 0;
+        for (; k <= n - lanes; k += lanes) {
+            FloatVector.fromArray(f, x, off + k).mul(inv).intoArray(x, off + k);
+        }
+        for (; k < n; k++) {
+            x[off + k] *= inv;
+        }
+    }
+
+    public void siluMul(float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n) {
+        int k = 0;
+        for (; k <= n - lanes; k += lanes) {
+            FloatVector g = FloatVector.fromArray(f, gate, gOff + k);
+            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sig).mul(FloatVector.fromArray(f, up, uOff + k)).intoArray(out, oOff + k);
+        }
+        for (; k < n; k++) {
+            float g = gate[gOff + k];
+            out[oOff + k] = g / (1f + (float) Math.exp(-g)) * up[uOff + k];
+        }
+    }
+
+    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int k = 0;
+        for (; k <= n - lanes; k += lanes) {
+            FloatVector.fromArray(f, x, xOff + k).fma(FloatVector.broadcast(f, a), FloatVector.fromArray(f, y, yOff + k)).intoArray(y, yOff + k);
+        }
+        for (; k < n; k++) {
+            y[yOff + k] += a * x[xOff + k];
+        }
+    }
+
+    /**
+     * Puts n activation rows into the order {@link #matmul(WeightMatrix, float[], int, float[], int, int)}
+     * reads for this matrix type (xp needs n * w.cols() floats). Run once per matmul, before splitting
+     * output rows over threads.
+     */
+    public void prepareActivations(WeightMatrix w, float[] x, int n, float[] xp) {
+        int cols = w.cols();
+        if (w instanceof Int8Matrix) {
+            System.arraycopy(x, 0, xp, 0, n * cols);
+            return;
+        }
+        int chunk = 2 * lanes;
+        int full = cols - cols % chunk;
+        for (int r = 0; r < n; r++) {
+            int base = r * cols;
+            for (int c = 0; c < full; c += chunk) {
+                for (int j = 0; j < lanes; j++) {
+                    xp[base + c + j] = x[base + c + 2 * j];
+                    xp[base + c + lanes + j] = x[base + c + 2 * j + 1];
+                }
+            }
+            System.arraycopy(x, base + full, xp, base + full, cols - full);
+        }
+    }
+
+    /**
+     * y[r * w.rows() + o] = W[o] · x[r] for output rows o in [rowStart, rowEnd) and all n activation rows,
+     * xp prepared by {@link #prepareActivations}. A tile of 4 weight rows is read from memory once and then
+     * serves every activation row while it sits in L1/L2.
+     */
+    public void matmul(WeightMatrix w, float[] xp, int n, float[] y, int rowStart, int rowEnd) {
+        switch (w) {
+            case Bf16Matrix m -> matmulBf16(m, xp, n, y, rowStart, rowEnd);
+            case Int8Matrix m -> matmulInt8(m, xp, n, y, rowStart, rowEnd);
+        }
+    }
+
+    /** Convenience for tests and cold paths: prepares into a new array and computes all output rows. */
+    public void matmul(WeightMatrix w, float[] x, int n, float[] y) {
+        float[] xp = new float[n * w.cols()];
+        prepareActivations(w, x, n, xp);
+        matmul(w, xp, n, y, 0, w.rows());
+    }
+
+    private void matmulBf16(Bf16Matrix m, float[] xp, int n, float[] y, int rowStart, int rowEnd) {
+        MemorySegment seg = m.segment();
+        int cols = m.cols();
+        int rows = m.rows();
+        int chunk = 2 * lanes;
+        int full = cols - cols % chunk;
+        long rowBytes = 2L * cols;
+        int o = rowStart;
+        for (; o <= rowEnd - TILE; o += TILE) {
+            long b0 = o * rowBytes;
+            long b1 = b0 + rowBytes;
+            long b2 = b1 + rowBytes;
+            long b3 = b2 + rowBytes;
+            for (int r = 0; r < n; r++) {
+                int xo = r * cols;
+                FloatVector a0 = FloatVector.zero(f), a1 = FloatVector.zero(f), a2 = FloatVector.zero(f), a3 = FloatVector.zero(f);
+                FloatVector c0 = FloatVector.zero(f), c1 = FloatVector.zero(f), c2 = FloatVector.zero(f), c3 = FloatVector.zero(f);
+                for (int c = 0; c < full; c += chunk) {
+                    FloatVector xe = FloatVector.fromArray(f, xp, xo + c);
+                    FloatVector xodd = FloatVector.fromArray(f, xp, xo + c + lanes);
+                    long off = 2L * c;
+                    IntVector v0 = IntVector.fromMemorySegment(i, seg, b0 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v1 = IntVector.fromMemorySegment(i, seg, b1 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v2 = IntVector.fromMemorySegment(i, seg, b2 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v3 = IntVector.fromMemorySegment(i, seg, b3 + off, ByteOrder.LITTLE_ENDIAN);
+                    a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
+                    c0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xodd, c0);
+                    a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a1);
+                    c1 = v1.and(0xFFFF0000).reinterpretAsFloats().fma(xodd, c1);
+                    a2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a2);
+                    c2 = v2.and(0xFFFF0000).reinterpretAsFloats().fma(xodd, c2);
+                    a3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a3);
+                    c3 = v3.and(0xFFFF0000).reinterpretAsFloats().fma(xodd, c3);
+                }
+                float s0 = a0.add(c0).reduceLanes(VectorOperators.ADD);
+                float s1 = a1.add(c1).reduceLanes(VectorOperators.ADD);
+                float s2 = a2.add(c2).reduceLanes(VectorOperators.ADD);
+                float s3 = a3.add(c3).reduceLanes(VectorOperators.ADD);
+                for (int c = full; c < cols; c++) {
+                    float xv = xp[xo + c];
+                    s0 += Numbers.bf16ToFloat(seg.get(SHORT, b0 + 2L * c)) * xv;
+                    s1 += Numbers.bf16ToFloat(seg.get(SHORT, b1 + 2L * c)) * xv;
+                    s2 += Numbers.bf16ToFloat(seg.get(SHORT, b2 + 2L * c)) * xv;
+                    s3 += Numbers.bf16ToFloat(seg.get(SHORT, b3 + 2L * c)) * xv;
+                }
+                int yo = r * rows + o;
+                y[yo] = s0;
+                y[yo + 1] = s1;
+                y[yo + 2] = s2;
+                y[yo + 3] = s3;
+            }
+        }
+        for (; o < rowEnd; o++) {
+            long b0 = o * rowBytes;
+            for (int r = 0; r < n; r++) {
+                int xo = r * cols;
+                FloatVector a0 = FloatVector.zero(f), c0 = FloatVector.zero(f);
+                for (int c = 0; c < full; c += chunk) {
+                    IntVector v0 = IntVector.fromMemorySegment(i, seg, b0 + 2L * c, ByteOrder.LITTLE_ENDIAN);
+                    a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(f, xp, xo + c), a0);
+                    c0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(f, xp, xo + c + lanes), c0);
+                }
+                float s0 = a0.add(c0).reduceLanes(VectorOperators.ADD);
+                for (int c = full; c < cols; c++) {
+                    s0 += Numbers.bf16ToFloat(seg.get(SHORT, b0 + 2L * c)) * xp[xo + c];
+                }
+                y[r * rows + o] = s0;
+            }
+        }
+    }
+
+    private void matmulInt8(Int8Matrix m, float[] x, int n, float[] y, int rowStart, int rowEnd) {
+        MemorySegment q = m.quants();
+        MemorySegment sc = m.scales();
+        int cols = m.cols();
+        int rows = m.rows();
+        int blocks = m.blocksPerRow();
+        int fullBlocks = cols / Int8Matrix.BLOCK;
+        int o = rowStart;
+        for (; o <= rowEnd - TILE; o += TILE) {
+            long q0 = (long) o * cols;
+            long q1 = q0 + cols;
+            long q2 = q1 + cols;
+            long q3 = q2 + cols;
+            long s0i = (long) o * blocks;
+            for (int r = 0; r < n; r++) {
+                int xo = r * cols;
+                FloatVector a0 = FloatVector.zero(f), a1 = FloatVector.zero(f), a2 = FloatVector.zero(f), a3 = FloatVector.zero(f);
+                for (int blk = 0; blk < fullBlocks; blk++) {
+                    FloatVector d0 = FloatVector.zero(f), d1 = FloatVector.zero(f), d2 = FloatVector.zero(f), d3 = FloatVector.zero(f);
+                    int cStart = blk * Int8Matrix.BLOCK;
+                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += bytesPerLoad) {
+                        ByteVector w0 = ByteVector.fromMemorySegment(b, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector w1 = ByteVector.fromMemorySegment(b, q, q1 + c, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector w2 = ByteVector.fromMemorySegment(b, q, q2 + c, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector w3 = ByteVector.fromMemorySegment(b, q, q3 + c, ByteOrder.LITTLE_ENDIAN);
+                        for (int p = 0; p < byteParts; p++) {
+                            FloatVector xv = FloatVector.fromArray(f, x, xo + c + p * lanes);
+                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, f, p)).fma(xv, d0);
+                            d1 = ((FloatVector) w1.convertShape(VectorOperators.B2F, f, p)).fma(xv, d1);
+                            d2 = ((FloatVector) w2.convertShape(VectorOperators.B2F, f, p)).fma(xv, d2);
+                            d3 = ((FloatVector) w3.convertShape(VectorOperators.B2F, f, p)).fma(xv, d3);
+                        }
+                    }
+                    a0 = d0.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + blk)), a0);
+                    a1 = d1.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + blocks + blk)), a1);
+                    a2 = d2.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + 2L * blocks + blk)), a2);
+                    a3 = d3.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + 3L * blocks + blk)), a3);
+                }
+                int yo = r * rows + o;
+                y[yo] = a0.reduceLanes(VectorOperators.ADD) + int8Tail(m, o, x, xo, fullBlocks);
+                y[yo + 1] = a1.reduceLanes(VectorOperators.ADD) + int8Tail(m, o + 1, x, xo, fullBlocks);
+                y[yo + 2] = a2.reduceLanes(VectorOperators.ADD) + int8Tail(m, o + 2, x, xo, fullBlocks);
+                y[yo + 3] = a3.reduceLanes(VectorOperators.ADD) + int8Tail(m, o + 3, x, xo, fullBlocks);
+            }
+        }
+        for (; o < rowEnd; o++) {
+            long q0 = (long) o * cols;
+            long s0i = (long) o * blocks;
+            for (int r = 0; r < n; r++) {
+                int xo = r * cols;
+                FloatVector a0 = FloatVector.zero(f);
+                for (int blk = 0; blk < fullBlocks; blk++) {
+                    FloatVector d0 = FloatVector.zero(f);
+                    int cStart = blk * Int8Matrix.BLOCK;
+                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += bytesPerLoad) {
+                        ByteVector w0 = ByteVector.fromMemorySegment(b, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
+                        for (int p = 0; p < byteParts; p++) {
+                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, f, p))
+                                    .fma(FloatVector.fromArray(f, x, xo + c + p * lanes), d0);
+                        }
+                    }
+                    a0 = d0.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + blk)), a0);
+                }
+                y[r * rows + o] = a0.reduceLanes(VectorOperators.ADD) + int8Tail(m, o, x, xo, fullBlocks);
+            }
+        }
+    }
+
+    /** The last, shorter block of a row (only when cols is not a multiple of 32). */
+    private static float int8Tail(Int8Matrix m, int row, float[] x, int xo, int fullBlocks) {
+        int cols = m.cols();
+        int start = fullBlocks * Int8Matrix.BLOCK;
+        if (start == cols) {
+            return 0f;
+        }
+        long qBase = (long) row * cols;
+        float sum = 0f;
+        for (int c = start; c < cols; c++) {
+            sum += m.quants().get(ValueLayout.JAVA_BYTE, qBase + c) * x[xo + c];
+        }
+        return sum * m.scales().getAtIndex(FLOAT, (long) row * m.blocksPerRow() + fullBlocks);
+    }
+}

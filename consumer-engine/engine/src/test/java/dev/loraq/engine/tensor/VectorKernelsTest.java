@@ -1,0 +1,224 @@
+package dev.loraq.engine.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class VectorKernelsTest {
+    private static final Arena ARENA = Arena.ofShared();
+    private static final int[] LENGTHS = {1, 3, 7, 16, 31, 33, 64, 100, 172, 257};
+
+    @AfterAll
+    static void closeArena() {
+        ARENA.close();
+    }
+
+    /** Every vector width this JDK runs here: 64, 128, 256, 512 bits (up to the CPU's max). */
+    static Stream<VectorKernels> kernels() {
+        int maxBits = FloatVector.SPECIES_MAX.vectorBitSize();
+        return Stream.of(64, 128, 256, 512).filter(b -> b <= maxBits)
+                .map(b -> new VectorKernels(VectorSpecies.of(float.class, VectorShape.forBitSize(b))));
+    }
+
+    @Test
+    void shouldOfferEveryWidthUpTo512BitsOnThisMachine() {
+        assertEquals(4, kernels().count(), "this AVX-512 machine should test 64, 128, 256 and 512-bit species");
+        assertEquals(FloatVector.SPECIES_PREFERRED, VectorKernels.PREFERRED.species());
+    }
+
+    private static float[] random(Random rnd, int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (rnd.nextFloat() * 2 - 1) * scale;
+        }
+        return a;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, float tol, String what) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            assertEquals(e, actual[i], tol * Math.max(1f, Math.abs(e)), what + " element " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void dotShouldMatchScalar(VectorKernels k) {
+        Random rnd = new Random(1);
+        for (int n : LENGTHS) {
+            float[] a = random(rnd, n + 5, 1f);
+            float[] b = random(rnd, n + 3, 1f);
+            assertEquals(ScalarKernels.dot(a, 2, b, 1, n), k.dot(a, 2, b, 1, n), 1e-4f * n, "n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void rmsnormShouldMatchScalar(VectorKernels k) {
+        Random rnd = new Random(2);
+        for (int n : LENGTHS) {
+            float[] x = random(rnd, n + 4, 3f);
+            float[] w = random(rnd, n, 1f);
+            float[] e = new float[n + 2];
+            float[] a = new float[n + 2];
+            ScalarKernels.rmsnorm(x, 4, w, e, 2, n, 1e-5f);
+            k.rmsnorm(x, 4, w, a, 2, n, 1e-5f);
+            assertClose(e, a, 1e-5f, "rmsnorm n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void ropeShouldMatchScalar(VectorKernels k) {
+        Random rnd = new Random(3);
+        for (int headDim : new int[] {2, 6, 16, 34, 64, 128}) {
+            float[] cos = random(rnd, headDim / 2 + 3, 1f);
+            float[] sin = random(rnd, headDim / 2 + 3, 1f);
+            float[] e = random(rnd, headDim + 5, 1f);
+            float[] a = e.clone();
+            ScalarKernels.rope(e, 5, headDim, cos, sin, 3);
+            k.rope(a, 5, headDim, cos, sin, 3);
+            assertClose(e, a, 1e-6f, "rope headDim=" + headDim);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void softmaxShouldMatchScalar(VectorKernels k) {
+        Random rnd = new Random(4);
+        for (int n : LENGTHS) {
+            float[] e = random(rnd, n + 1, 8f);
+            float[] a = e.clone();
+            ScalarKernels.softmax(e, 1, n);
+            k.softmax(a, 1, n);
+            assertClose(e, a, 1e-5f, "softmax n=" + n);
+            float sum = 0;
+            for (int i = 1; i <= n; i++) {
+                sum += a[i];
+            }
+            assertEquals(1f, sum, 1e-4f);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void siluMulShouldMatchScalar(VectorKernels k) {
+        Random rnd = new Random(5);
+        for (int n : LENGTHS) {
+            float[] g = random(rnd, n + 1, 6f);
+            float[] u = random(rnd, n + 2, 2f);
+            float[] e = new float[n];
+            float[] a = new float[n];
+            ScalarKernels.siluMul(g, 1, u, 2, e, 0, n);
+            k.siluMul(g, 1, u, 2, a, 0, n);
+            assertClose(e, a, 1e-5f, "silu*mul n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void axpyShouldMatchScalar(VectorKernels k) {
+        Random rnd = new Random(6);
+        for (int n : LENGTHS) {
+            float[] x = random(rnd, n + 3, 1f);
+            float[] e = random(rnd, n + 1, 1f);
+            float[] a = e.clone();
+            ScalarKernels.axpy(0.37f, x, 3, e, 1, n);
+            k.axpy(0.37f, x, 3, a, 1, n);
+            assertClose(e, a, 1e-6f, "axpy n=" + n);
+        }
+    }
+
+    static Bf16Matrix randomBf16(Random rnd, int rows, int cols) {
+        MemorySegment seg = ARENA.allocate((long) rows * cols * 2);
+        for (long i = 0; i < (long) rows * cols; i++) {
+            seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * i, Numbers.floatToBf16((rnd.nextFloat() * 2 - 1) / 8));
+        }
+        return new Bf16Matrix(seg, rows, cols);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void bf16MatmulShouldMatchScalarForOddShapesAndBatches(VectorKernels k) {
+        Random rnd = new Random(7);
+        int[][] shapes = {{1, 1}, {5, 7}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};
+        for (int[] s : shapes) {
+            Bf16Matrix w = randomBf16(rnd, s[0], s[1]);
+            for (int n : new int[] {1, 2, 3, 5}) {
+                float[] x = random(rnd, n * s[1], 1f);
+                float[] e = new float[n * s[0]];
+                float[] a = new float[n * s[0]];
+                ScalarKernels.matmul(w, x, n, e);
+                k.matmul(w, x, n, a);
+                assertClose(e, a, 1e-4f, "bf16 matmul " + s[0] + "x" + s[1] + " n=" + n);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void int8MatmulShouldMatchScalarForOddShapesAndBatches(VectorKernels k) {
+        Random rnd = new Random(8);
+        int[][] shapes = {{1, 1}, {5, 31}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};
+        for (int[] s : shapes) {
+            Int8Matrix w = Int8Matrix.quantize(randomBf16(rnd, s[0], s[1]), ARENA);
+            for (int n : new int[] {1, 2, 3, 5}) {
+                float[] x = random(rnd, n * s[1], 1f);
+                float[] e = new float[n * s[0]];
+                float[] a = new float[n * s[0]];
+                ScalarKernels.matmul(w, x, n, e);
+                k.matmul(w, x, n, a);
+                assertClose(e, a, 1e-4f, "int8 matmul " + s[0] + "x" + s[1] + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void int8MatmulShouldStayWithinQuantizationErrorOfBf16() {
+        Random rnd = new Random(9);
+        int rows = 64;
+        int cols = 2048;
+        Bf16Matrix w = randomBf16(rnd, rows, cols);
+        Int8Matrix q = Int8Matrix.quantize(w, ARENA);
+        float[] x = random(rnd, 2 * cols, 1f);
+        float[] yb = new float[2 * rows];
+        float[] yq = new float[2 * rows];
+        VectorKernels.PREFERRED.matmul(w, x, 2, yb);
+        VectorKernels.PREFERRED.matmul(q, x, 2, yq);
+        // Each weight is off by at most half a step (max|w| / 254 per block); with |w| <= 1/8 and |x| <= 1
+        // the error is a sum of cols roughly independent terms of that size.
+        double stepHalf = (1.0 / 8) / 254;
+        double bound = 4 * stepHalf * Math.sqrt(cols / 3.0);
+        double worst = 0;
+        double signal = 0;
+        for (int i = 0; i < yb.length; i++) {
+            worst = Math.max(worst, Math.abs(yb[i] - yq[i]));
+            signal = Math.max(signal, Math.abs(yb[i]));
+        }
+        assertTrue(worst < bound, "int8 error " + worst + " above bound " + bound);
+        assertTrue(worst > 0, "int8 should differ a little from bf16");
+        assertTrue(worst < signal * 0.02, "int8 error " + worst + " not small against outputs up to " + signal);
+    }
+
+    @Test
+    void bf16ConversionShouldRoundToNearestEven() {
+        assertEquals(1.0f, Numbers.bf16ToFloat(Numbers.floatToBf16(1.0f)));
+        assertEquals(Numbers.bf16ToFloat(Numbers.floatToBf16(1.00390625f)), 1.0f);
+        assertEquals(Numbers.bf16ToFloat(Numbers.floatToBf16(1.01171875f)), 1.015625f);
+        assertTrue(Float.isNaN(Numbers.bf16ToFloat(Numbers.floatToBf16(Float.NaN))));
+    }
+}
