@@ -25,9 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The {@code affinity} scenario: requests over many adapters with Zipf popularity arrive at a fixed rate; the same
- * arrival sequence runs once with arrival-order (FIFO) admission and once with adapter-affinity admission, and the
- * warm-hit rate and queue-wait percentiles of both are reported side by side.
+ * The {@code affinity} scenario: requests over many adapters with Zipf popularity, either submitted at once (a bulk
+ * job, the default) or arriving at a fixed rate; the same request sequence runs once with arrival-order (FIFO)
+ * admission and once with adapter-affinity admission, and the warm-hit rate, queue-wait percentiles and throughput
+ * of both are reported side by side.
  */
 public final class AffinityBench {
 
@@ -35,8 +36,9 @@ public final class AffinityBench {
     public record Settings(String preset, int requests, int adapters, double zipf, int maxLoras, int maxCpuLoras,
                            int maxNumSeqs, int promptTokens, int maxTokens, double rate, long maxQueueWaitMs,
                            long seed) {
+        /** rate 0 = all requests submitted at once; a negative rate = 80% of a calibrated capacity. */
         public static Settings defaults() {
-            return new Settings("tiny", 3000, 200, 1.1, 8, 32, 32, 16, 8, 0, 1000, 7);
+            return new Settings("tiny", 4000, 200, 1.1, 8, 32, 32, 16, 8, 0, 1000, 7);
         }
     }
 
@@ -62,7 +64,7 @@ public final class AffinityBench {
         for (int i = 0; i < adapterOf.length; i++) {
             adapterOf[i] = zipf.next();
         }
-        double rate = s.rate() > 0 ? s.rate() : calibrate(modelDir, adaptersDir, s, adapterOf);
+        double rate = s.rate() >= 0 ? s.rate() : calibrate(modelDir, adaptersDir, s, adapterOf);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "affinity");
         out.put("preset", s.preset());
@@ -72,6 +74,7 @@ public final class AffinityBench {
         out.put("max_loras", s.maxLoras());
         out.put("max_cpu_loras", s.maxCpuLoras());
         out.put("max_queue_wait_ms", s.maxQueueWaitMs());
+        out.put("arrival", rate == 0 ? "burst" : "rate");
         out.put("arrival_rate_rps", round(rate));
         Map<String, Object> fifo = runPolicy("fifo", modelDir, adaptersDir, s, adapterOf, rate);
         Map<String, Object> affinity = runPolicy("affinity", modelDir, adaptersDir, s, adapterOf, rate);
@@ -102,7 +105,7 @@ public final class AffinityBench {
                                                  int[] adapterOf, double rate) {
         try (Engine engine = Engine.open(config(modelDir, adaptersDir, s, policy))) {
             long start = System.nanoTime();
-            long intervalNanos = (long) (1e9 / rate);
+            long intervalNanos = rate == 0 ? 0 : (long) (1e9 / rate);
             List<CompletableFuture<GenerationResult>> futures = new ArrayList<>(adapterOf.length);
             for (int i = 0; i < adapterOf.length; i++) {
                 long due = start + i * intervalNanos;

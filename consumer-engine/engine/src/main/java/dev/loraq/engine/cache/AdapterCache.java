@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -59,6 +61,8 @@ public final class AdapterCache implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> loading = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<LoadOutcome> finishedLoads = new ConcurrentLinkedQueue<>();
     private final Map<String, RuntimeException> failures = new LinkedHashMap<>();
+    /** Loaded into host memory and not yet given a slot: bounds prefetching so it cannot thrash the host tier. */
+    private final Set<String> unused = new HashSet<>();
     private final ExecutorService loader;
     private final AdapterCacheStats stats = new AdapterCacheStats();
 
@@ -95,6 +99,16 @@ public final class AdapterCache implements AutoCloseable {
             return Residency.HOST;
         }
         return loading.containsKey(adapterId) ? Residency.LOADING : Residency.ABSENT;
+    }
+
+    /** Disk loads started and not yet collected. */
+    public int loadsInFlight() {
+        return loading.size();
+    }
+
+    /** How many more adapters may be prefetched now: loaded-but-unused plus in-flight loads stay within max-loras. */
+    public int prefetchRoom() {
+        return Math.max(0, slotAdapter.length - unused.size() - loading.size());
     }
 
     /** True when a slot is free or holds an adapter no running sequence uses (so it can be taken). */
@@ -148,6 +162,7 @@ public final class AdapterCache implements AutoCloseable {
                 stats.diskLoads.increment();
                 stats.diskLoadNanos.add(o.nanos());
                 putHost(o.adapterId(), o.weights());
+                unused.add(o.adapterId());
                 log.debug("adapter loaded adapter={} rank={} ms={}", o.adapterId(), o.weights().rank(), o.nanos() / 1_000_000);
             }
         }
@@ -192,6 +207,7 @@ public final class AdapterCache implements AutoCloseable {
         }
         long start = System.nanoTime();
         backend.installAdapter(slot, w);
+        unused.remove(adapterId);
         long nanos = System.nanoTime() - start;
         slotAdapter[slot] = adapterId;
         slotRefs[slot] = 1;
@@ -263,6 +279,7 @@ public final class AdapterCache implements AutoCloseable {
             Map.Entry<String, LoraWeights> eldest = it.next();
             if (slotOf(eldest.getKey()) < 0) {
                 it.remove();
+                unused.remove(eldest.getKey());
                 stats.hostEvictions.increment();
             }
         }

@@ -28,7 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--requests", description = "affinity: number of requests.")
     Integer requests;
 
-    @Option(names = "--rate", description = "affinity: arrival rate in requests/s; default: 80% of a calibrated capacity.")
+    @Option(names = "--rate", description = "affinity: arrival rate in requests/s; 0 (default) submits all at once "
+            + "(a bulk job); -1 = 80% of a calibrated capacity.")
     Double rate;
 
     @Option(names = "--max-queue-wait-ms", description = "affinity: aging bound of the affinity policy.")

@@ -9,9 +9,13 @@ import java.util.Set;
 
 /**
  * Adapter affinity: prefer adapters already in a compute slot, then those in host memory, then those that must
- * come from disk, so that a batch reuses warm adapters. Within a tier, higher priority then older first. A
- * sequence that has waited longer than {@code maxWaitNanos} goes before all of them (oldest first), so no adapter
- * starves. Prefetch reads the most-waited-for adapters that are not resident into host memory.
+ * come from disk, so that batches reuse warm adapters and each adapter is loaded as few times as possible. Within
+ * a tier, higher priority then older first.
+ *
+ * <p>Aging bounds the wait: a sequence that has waited longer than {@code maxWaitNanos} is overdue and goes before
+ * every sequence that is not, oldest first; among overdue sequences those whose adapter is warm go first, since
+ * they cost no load (this keeps a large backlog, where everything is overdue, from collapsing into arrival order
+ * and reloading adapters over and over).
  */
 public final class AdapterAffinityPolicy implements SchedulingPolicy {
 
@@ -32,9 +36,12 @@ public final class AdapterAffinityPolicy implements SchedulingPolicy {
                 continue;
             }
             Sequence head = waiting.peek(key);
-            int tier = nowNanos - head.submittedNanos() > maxWaitNanos ? 0 : 1 + tierOf(key, cache);
-            // Aged sequences compete by age alone; the others by tier, priority, then age.
-            int priority = tier == 0 ? 0 : head.priority();
+            int residency = tierOf(key, cache);
+            boolean overdue = nowNanos - head.submittedNanos() > maxWaitNanos;
+            // Tiers: 0 overdue+warm, 1 overdue, 2 warm, 3 host, 4 loading, 5 absent.
+            int tier = overdue ? (residency == 0 ? 0 : 1) : 2 + residency;
+            // Overdue sequences compete by age alone; the others by tier, priority, then age.
+            int priority = overdue ? 0 : head.priority();
             if (tier < bestTier
                     || (tier == bestTier && priority > bestPriority)
                     || (tier == bestTier && priority == bestPriority && head.arrival() < bestArrival)) {

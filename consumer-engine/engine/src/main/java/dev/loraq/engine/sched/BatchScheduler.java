@@ -36,6 +36,8 @@ public final class BatchScheduler implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(BatchScheduler.class);
     private static final int PREFETCH_PER_ITERATION = 2;
+    /** Disk loads in flight at once: more would only evict each other from the host tier before use. */
+    private static final int MAX_LOADS_IN_FLIGHT = 2;
 
     private final ComputeBackend backend;
     private final AdapterCache adapters;
@@ -160,8 +162,10 @@ public final class BatchScheduler implements Runnable {
             if (s.usesAdapter()) {
                 AdapterCache.Residency r = adapters.residency(key);
                 if (r == AdapterCache.Residency.ABSENT || r == AdapterCache.Residency.LOADING) {
-                    adapters.load(key);
-                    markWaitedForDisk(key);
+                    if (r == AdapterCache.Residency.ABSENT && adapters.loadsInFlight() < MAX_LOADS_IN_FLIGHT) {
+                        adapters.load(key);
+                        markWaitedForDisk(key);
+                    }
                     excluded.add(key);
                     continue;
                 }
@@ -190,9 +194,13 @@ public final class BatchScheduler implements Runnable {
             log.debug("admitted request={} adapter={} tier={} waitMs={}", s.requestId(), key, s.loadKind(),
                     (s.admittedNanos() - s.submittedNanos()) / 1_000_000);
         }
-        for (String key : policy.prefetch(waiting, adapters, PREFETCH_PER_ITERATION)) {
-            adapters.load(key);
-            markWaitedForDisk(key);
+        int room = Math.min(Math.min(PREFETCH_PER_ITERATION, MAX_LOADS_IN_FLIGHT - adapters.loadsInFlight()),
+                adapters.prefetchRoom());
+        if (room > 0) {
+            for (String key : policy.prefetch(waiting, adapters, room)) {
+                adapters.load(key);
+                markWaitedForDisk(key);
+            }
         }
     }
 

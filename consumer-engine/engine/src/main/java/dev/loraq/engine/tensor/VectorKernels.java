@@ -21,52 +21,52 @@ import jdk.incubator.vector.VectorSpecies;
  * same even/odd order ({@link #prepareActivations}), so the inner loop has no shuffles at all.
  */
 public final class VectorKernels {
-    /** The instance production code uses: the widest species this CPU runs well. */
-    public static final VectorKernels PREFERRED = new VectorKernels(FloatVector.SPECIES_PREFERRED);
+    /** System property that overrides the vector width in bits (64, 128, 256, 512); tests use it per JVM. */
+    public static final String BITS_PROPERTY = "loraq.vector.bits";
+
+    // The Vector API only compiles to SIMD instructions when the species is a compile-time constant, so the
+    // species is a static final chosen once per JVM (an instance field holding it made decode ~30x slower).
+    private static final VectorSpecies<Float> F = chooseSpecies();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final int LANES = F.length();
+    // int8 weights: the narrowest byte vector holding at least LANES bytes (64 bits minimum), widened to
+    // f32 in BYTE_PARTS parts (1 part from 256 bits up).
+    private static final int BYTES_PER_LOAD = Math.max(8, LANES);
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(BYTES_PER_LOAD * 8));
+    private static final int BYTE_PARTS = BYTES_PER_LOAD / LANES;
 
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int TILE = 4;
 
-    private final VectorSpecies<Float> f;
-    private final VectorSpecies<Integer> i;
-    private final VectorSpecies<Byte> b;
-    private final int lanes;
-    private final int bytesPerLoad;
-    private final int byteParts;
-
-    public VectorKernels(VectorSpecies<Float> species) {
-        this.f = species;
-        this.i = IntVector.SPECIES_PREFERRED.withShape(species.vectorShape());
-        this.lanes = species.length();
-        // int8 weights: the narrowest byte vector holding at least `lanes` bytes (64 bits minimum),
-        // widened to f32 in byteParts parts.
-        this.bytesPerLoad = Math.max(8, lanes);
-        this.b = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(bytesPerLoad * 8));
-        this.byteParts = bytesPerLoad / lanes;
+    private VectorKernels() {
     }
 
-    public VectorSpecies<Float> species() {
-        return f;
-    }
-
-    @Override
-    public String toString() {
-        return "VectorKernels[" + f.vectorBitSize() + "-bit, " + lanes + " floats]";
-    }
-
-    public float dot(float[] a, int aOff, float[] bArr, int bOff, int n) {
-        FloatVector acc0 = FloatVector.zero(f);
-        FloatVector acc1 = FloatVector.zero(f);
-        int k = 0;
-        int bound2 = n - 2 * lanes;
-        for (; k <= bound2; k += 2 * lanes) {
-            acc0 = FloatVector.fromArray(f, a, aOff + k).fma(FloatVector.fromArray(f, bArr, bOff + k), acc0);
-            acc1 = FloatVector.fromArray(f, a, aOff + k + lanes)
-                    .fma(FloatVector.fromArray(f, bArr, bOff + k + lanes), acc1);
+    private static VectorSpecies<Float> chooseSpecies() {
+        String bits = System.getProperty(BITS_PROPERTY);
+        if (bits == null || bits.isBlank()) {
+            return FloatVector.SPECIES_PREFERRED;
         }
-        for (; k <= n - lanes; k += lanes) {
-            acc0 = FloatVector.fromArray(f, a, aOff + k).fma(FloatVector.fromArray(f, bArr, bOff + k), acc0);
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
+    }
+
+    /** The float species every kernel in this JVM uses. */
+    public static VectorSpecies<Float> species() {
+        return F;
+    }
+
+    public static float dot(float[] a, int aOff, float[] bArr, int bOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int k = 0;
+        int bound2 = n - 2 * LANES;
+        for (; k <= bound2; k += 2 * LANES) {
+            acc0 = FloatVector.fromArray(F, a, aOff + k).fma(FloatVector.fromArray(F, bArr, bOff + k), acc0);
+            acc1 = FloatVector.fromArray(F, a, aOff + k + LANES)
+                    .fma(FloatVector.fromArray(F, bArr, bOff + k + LANES), acc1);
+        }
+        for (; k <= n - LANES; k += LANES) {
+            acc0 = FloatVector.fromArray(F, a, aOff + k).fma(FloatVector.fromArray(F, bArr, bOff + k), acc0);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; k < n; k++) {
@@ -75,26 +75,26 @@ public final class VectorKernels {
         return sum;
     }
 
-    public void rmsnorm(float[] x, int xOff, float[] w, float[] out, int outOff, int n, float eps) {
+    public static void rmsnorm(float[] x, int xOff, float[] w, float[] out, int outOff, int n, float eps) {
         float ss = dot(x, xOff, x, xOff, n);
         float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
         int k = 0;
-        for (; k <= n - lanes; k += lanes) {
-            FloatVector.fromArray(f, x, xOff + k).mul(inv).mul(FloatVector.fromArray(f, w, k)).intoArray(out, outOff + k);
+        for (; k <= n - LANES; k += LANES) {
+            FloatVector.fromArray(F, x, xOff + k).mul(inv).mul(FloatVector.fromArray(F, w, k)).intoArray(out, outOff + k);
         }
         for (; k < n; k++) {
             out[outOff + k] = x[xOff + k] * inv * w[k];
         }
     }
 
-    public void rope(float[] v, int off, int headDim, float[] cos, float[] sin, int csOff) {
+    public static void rope(float[] v, int off, int headDim, float[] cos, float[] sin, int csOff) {
         int half = headDim / 2;
         int k = 0;
-        for (; k <= half - lanes; k += lanes) {
-            FloatVector lo = FloatVector.fromArray(f, v, off + k);
-            FloatVector hi = FloatVector.fromArray(f, v, off + half + k);
-            FloatVector c = FloatVector.fromArray(f, cos, csOff + k);
-            FloatVector s = FloatVector.fromArray(f, sin, csOff + k);
+        for (; k <= half - LANES; k += LANES) {
+            FloatVector lo = FloatVector.fromArray(F, v, off + k);
+            FloatVector hi = FloatVector.fromArray(F, v, off + half + k);
+            FloatVector c = FloatVector.fromArray(F, cos, csOff + k);
+            FloatVector s = FloatVector.fromArray(F, sin, csOff + k);
             lo.mul(c).sub(hi.mul(s)).intoArray(v, off + k);
             hi.mul(c).add(lo.mul(s)).intoArray(v, off + half + k);
         }
@@ -106,20 +106,20 @@ public final class VectorKernels {
         }
     }
 
-    public void softmax(float[] x, int off, int n) {
+    public static void softmax(float[] x, int off, int n) {
         int k = 0;
-        FloatVector maxV = FloatVector.broadcast(f, Float.NEGATIVE_INFINITY);
-        for (; k <= n - lanes; k += lanes) {
-            maxV = maxV.max(FloatVector.fromArray(f, x, off + k));
+        FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; k <= n - LANES; k += LANES) {
+            maxV = maxV.max(FloatVector.fromArray(F, x, off + k));
         }
         float max = maxV.reduceLanes(VectorOperators.MAX);
         for (; k < n; k++) {
             max = Math.max(max, x[off + k]);
         }
-        FloatVector sumV = FloatVector.zero(f);
+        FloatVector sumV = FloatVector.zero(F);
         k = 0;
-        for (; k <= n - lanes; k += lanes) {
-            FloatVector e = FloatVector.fromArray(f, x, off + k).sub(max).lanewise(VectorOperators.EXP);
+        for (; k <= n - LANES; k += LANES) {
+            FloatVector e = FloatVector.fromArray(F, x, off + k).sub(max).lanewise(VectorOperators.EXP);
             e.intoArray(x, off + k);
             sumV = sumV.add(e);
         }
@@ -131,20 +131,20 @@ public final class VectorKernels {
         }
         float inv = 1f / sum;
         k = 0;
-        for (; k <= n - lanes; k += lanes) {
-            FloatVector.fromArray(f, x, off + k).mul(inv).intoArray(x, off + k);
+        for (; k <= n - LANES; k += LANES) {
+            FloatVector.fromArray(F, x, off + k).mul(inv).intoArray(x, off + k);
         }
         for (; k < n; k++) {
             x[off + k] *= inv;
         }
     }
 
-    public void siluMul(float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n) {
+    public static void siluMul(float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n) {
         int k = 0;
-        for (; k <= n - lanes; k += lanes) {
-            FloatVector g = FloatVector.fromArray(f, gate, gOff + k);
+        for (; k <= n - LANES; k += LANES) {
+            FloatVector g = FloatVector.fromArray(F, gate, gOff + k);
             FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
-            g.div(sig).mul(FloatVector.fromArray(f, up, uOff + k)).intoArray(out, oOff + k);
+            g.div(sig).mul(FloatVector.fromArray(F, up, uOff + k)).intoArray(out, oOff + k);
         }
         for (; k < n; k++) {
             float g = gate[gOff + k];
@@ -152,10 +152,10 @@ public final class VectorKernels {
         }
     }
 
-    public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int k = 0;
-        for (; k <= n - lanes; k += lanes) {
-            FloatVector.fromArray(f, x, xOff + k).fma(FloatVector.broadcast(f, a), FloatVector.fromArray(f, y, yOff + k)).intoArray(y, yOff + k);
+        for (; k <= n - LANES; k += LANES) {
+            FloatVector.fromArray(F, x, xOff + k).fma(FloatVector.broadcast(F, a), FloatVector.fromArray(F, y, yOff + k)).intoArray(y, yOff + k);
         }
         for (; k < n; k++) {
             y[yOff + k] += a * x[xOff + k];
@@ -167,20 +167,20 @@ public final class VectorKernels {
      * reads for this matrix type (xp needs n * w.cols() floats). Run once per matmul, before splitting
      * output rows over threads.
      */
-    public void prepareActivations(WeightMatrix w, float[] x, int n, float[] xp) {
+    public static void prepareActivations(WeightMatrix w, float[] x, int n, float[] xp) {
         int cols = w.cols();
         if (w instanceof Int8Matrix) {
             System.arraycopy(x, 0, xp, 0, n * cols);
             return;
         }
-        int chunk = 2 * lanes;
+        int chunk = 2 * LANES;
         int full = cols - cols % chunk;
         for (int r = 0; r < n; r++) {
             int base = r * cols;
             for (int c = 0; c < full; c += chunk) {
-                for (int j = 0; j < lanes; j++) {
+                for (int j = 0; j < LANES; j++) {
                     xp[base + c + j] = x[base + c + 2 * j];
-                    xp[base + c + lanes + j] = x[base + c + 2 * j + 1];
+                    xp[base + c + LANES + j] = x[base + c + 2 * j + 1];
                 }
             }
             System.arraycopy(x, base + full, xp, base + full, cols - full);
@@ -192,7 +192,7 @@ public final class VectorKernels {
      * xp prepared by {@link #prepareActivations}. A tile of 4 weight rows is read from memory once and then
      * serves every activation row while it sits in L1/L2.
      */
-    public void matmul(WeightMatrix w, float[] xp, int n, float[] y, int rowStart, int rowEnd) {
+    public static void matmul(WeightMatrix w, float[] xp, int n, float[] y, int rowStart, int rowEnd) {
         switch (w) {
             case Bf16Matrix m -> matmulBf16(m, xp, n, y, rowStart, rowEnd);
             case Int8Matrix m -> matmulInt8(m, xp, n, y, rowStart, rowEnd);
@@ -200,17 +200,17 @@ public final class VectorKernels {
     }
 
     /** Convenience for tests and cold paths: prepares into a new array and computes all output rows. */
-    public void matmul(WeightMatrix w, float[] x, int n, float[] y) {
+    public static void matmul(WeightMatrix w, float[] x, int n, float[] y) {
         float[] xp = new float[n * w.cols()];
         prepareActivations(w, x, n, xp);
         matmul(w, xp, n, y, 0, w.rows());
     }
 
-    private void matmulBf16(Bf16Matrix m, float[] xp, int n, float[] y, int rowStart, int rowEnd) {
+    private static void matmulBf16(Bf16Matrix m, float[] xp, int n, float[] y, int rowStart, int rowEnd) {
         MemorySegment seg = m.segment();
         int cols = m.cols();
         int rows = m.rows();
-        int chunk = 2 * lanes;
+        int chunk = 2 * LANES;
         int full = cols - cols % chunk;
         long rowBytes = 2L * cols;
         int o = rowStart;
@@ -221,16 +221,16 @@ public final class VectorKernels {
             long b3 = b2 + rowBytes;
             for (int r = 0; r < n; r++) {
                 int xo = r * cols;
-                FloatVector a0 = FloatVector.zero(f), a1 = FloatVector.zero(f), a2 = FloatVector.zero(f), a3 = FloatVector.zero(f);
-                FloatVector c0 = FloatVector.zero(f), c1 = FloatVector.zero(f), c2 = FloatVector.zero(f), c3 = FloatVector.zero(f);
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
                 for (int c = 0; c < full; c += chunk) {
-                    FloatVector xe = FloatVector.fromArray(f, xp, xo + c);
-                    FloatVector xodd = FloatVector.fromArray(f, xp, xo + c + lanes);
+                    FloatVector xe = FloatVector.fromArray(F, xp, xo + c);
+                    FloatVector xodd = FloatVector.fromArray(F, xp, xo + c + LANES);
                     long off = 2L * c;
-                    IntVector v0 = IntVector.fromMemorySegment(i, seg, b0 + off, ByteOrder.LITTLE_ENDIAN);
-                    IntVector v1 = IntVector.fromMemorySegment(i, seg, b1 + off, ByteOrder.LITTLE_ENDIAN);
-                    IntVector v2 = IntVector.fromMemorySegment(i, seg, b2 + off, ByteOrder.LITTLE_ENDIAN);
-                    IntVector v3 = IntVector.fromMemorySegment(i, seg, b3 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v0 = IntVector.fromMemorySegment(I, seg, b0 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v1 = IntVector.fromMemorySegment(I, seg, b1 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v2 = IntVector.fromMemorySegment(I, seg, b2 + off, ByteOrder.LITTLE_ENDIAN);
+                    IntVector v3 = IntVector.fromMemorySegment(I, seg, b3 + off, ByteOrder.LITTLE_ENDIAN);
                     a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
                     c0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xodd, c0);
                     a1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a1);
@@ -262,11 +262,11 @@ public final class VectorKernels {
             long b0 = o * rowBytes;
             for (int r = 0; r < n; r++) {
                 int xo = r * cols;
-                FloatVector a0 = FloatVector.zero(f), c0 = FloatVector.zero(f);
+                FloatVector a0 = FloatVector.zero(F), c0 = FloatVector.zero(F);
                 for (int c = 0; c < full; c += chunk) {
-                    IntVector v0 = IntVector.fromMemorySegment(i, seg, b0 + 2L * c, ByteOrder.LITTLE_ENDIAN);
-                    a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(f, xp, xo + c), a0);
-                    c0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(f, xp, xo + c + lanes), c0);
+                    IntVector v0 = IntVector.fromMemorySegment(I, seg, b0 + 2L * c, ByteOrder.LITTLE_ENDIAN);
+                    a0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xp, xo + c), a0);
+                    c0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, xp, xo + c + LANES), c0);
                 }
                 float s0 = a0.add(c0).reduceLanes(VectorOperators.ADD);
                 for (int c = full; c < cols; c++) {
@@ -277,7 +277,7 @@ public final class VectorKernels {
         }
     }
 
-    private void matmulInt8(Int8Matrix m, float[] x, int n, float[] y, int rowStart, int rowEnd) {
+    private static void matmulInt8(Int8Matrix m, float[] x, int n, float[] y, int rowStart, int rowEnd) {
         MemorySegment q = m.quants();
         MemorySegment sc = m.scales();
         int cols = m.cols();
@@ -293,27 +293,27 @@ public final class VectorKernels {
             long s0i = (long) o * blocks;
             for (int r = 0; r < n; r++) {
                 int xo = r * cols;
-                FloatVector a0 = FloatVector.zero(f), a1 = FloatVector.zero(f), a2 = FloatVector.zero(f), a3 = FloatVector.zero(f);
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
                 for (int blk = 0; blk < fullBlocks; blk++) {
-                    FloatVector d0 = FloatVector.zero(f), d1 = FloatVector.zero(f), d2 = FloatVector.zero(f), d3 = FloatVector.zero(f);
+                    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F), d2 = FloatVector.zero(F), d3 = FloatVector.zero(F);
                     int cStart = blk * Int8Matrix.BLOCK;
-                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += bytesPerLoad) {
-                        ByteVector w0 = ByteVector.fromMemorySegment(b, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector w1 = ByteVector.fromMemorySegment(b, q, q1 + c, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector w2 = ByteVector.fromMemorySegment(b, q, q2 + c, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector w3 = ByteVector.fromMemorySegment(b, q, q3 + c, ByteOrder.LITTLE_ENDIAN);
+                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += BYTES_PER_LOAD) {
+                        ByteVector w0 = ByteVector.fromMemorySegment(B, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector w1 = ByteVector.fromMemorySegment(B, q, q1 + c, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector w2 = ByteVector.fromMemorySegment(B, q, q2 + c, ByteOrder.LITTLE_ENDIAN);
+                        ByteVector w3 = ByteVector.fromMemorySegment(B, q, q3 + c, ByteOrder.LITTLE_ENDIAN);
                         for (int p = 0; p < byteParts; p++) {
-                            FloatVector xv = FloatVector.fromArray(f, x, xo + c + p * lanes);
-                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, f, p)).fma(xv, d0);
-                            d1 = ((FloatVector) w1.convertShape(VectorOperators.B2F, f, p)).fma(xv, d1);
-                            d2 = ((FloatVector) w2.convertShape(VectorOperators.B2F, f, p)).fma(xv, d2);
-                            d3 = ((FloatVector) w3.convertShape(VectorOperators.B2F, f, p)).fma(xv, d3);
+                            FloatVector xv = FloatVector.fromArray(F, x, xo + c + p * LANES);
+                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, F, p)).fma(xv, d0);
+                            d1 = ((FloatVector) w1.convertShape(VectorOperators.B2F, F, p)).fma(xv, d1);
+                            d2 = ((FloatVector) w2.convertShape(VectorOperators.B2F, F, p)).fma(xv, d2);
+                            d3 = ((FloatVector) w3.convertShape(VectorOperators.B2F, F, p)).fma(xv, d3);
                         }
                     }
-                    a0 = d0.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + blk)), a0);
-                    a1 = d1.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + blocks + blk)), a1);
-                    a2 = d2.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + 2L * blocks + blk)), a2);
-                    a3 = d3.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + 3L * blocks + blk)), a3);
+                    a0 = d0.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + blk)), a0);
+                    a1 = d1.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + blocks + blk)), a1);
+                    a2 = d2.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + 2L * blocks + blk)), a2);
+                    a3 = d3.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + 3L * blocks + blk)), a3);
                 }
                 int yo = r * rows + o;
                 y[yo] = a0.reduceLanes(VectorOperators.ADD) + int8Tail(m, o, x, xo, fullBlocks);
@@ -327,18 +327,18 @@ public final class VectorKernels {
             long s0i = (long) o * blocks;
             for (int r = 0; r < n; r++) {
                 int xo = r * cols;
-                FloatVector a0 = FloatVector.zero(f);
+                FloatVector a0 = FloatVector.zero(F);
                 for (int blk = 0; blk < fullBlocks; blk++) {
-                    FloatVector d0 = FloatVector.zero(f);
+                    FloatVector d0 = FloatVector.zero(F);
                     int cStart = blk * Int8Matrix.BLOCK;
-                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += bytesPerLoad) {
-                        ByteVector w0 = ByteVector.fromMemorySegment(b, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
+                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += BYTES_PER_LOAD) {
+                        ByteVector w0 = ByteVector.fromMemorySegment(B, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
                         for (int p = 0; p < byteParts; p++) {
-                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, f, p))
-                                    .fma(FloatVector.fromArray(f, x, xo + c + p * lanes), d0);
+                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, F, p))
+                                    .fma(FloatVector.fromArray(F, x, xo + c + p * LANES), d0);
                         }
                     }
-                    a0 = d0.fma(FloatVector.broadcast(f, sc.getAtIndex(FLOAT, s0i + blk)), a0);
+                    a0 = d0.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + blk)), a0);
                 }
                 y[r * rows + o] = a0.reduceLanes(VectorOperators.ADD) + int8Tail(m, o, x, xo, fullBlocks);
             }

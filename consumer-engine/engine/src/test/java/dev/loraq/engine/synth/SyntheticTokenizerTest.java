@@ -47,7 +47,8 @@ class SyntheticTokenizerTest {
         SyntheticTokenizer.Layout layout = SyntheticTokenizer.write(dir, 32000, 128, 129);
         long writeMillis = (System.nanoTime() - start) / 1_000_000;
 
-        assertTrue(writeMillis < 3000, "writing took " + writeMillis + " ms");
+        // about 0.3 s on a quiet machine; the bound leaves room for a loaded 2-core CI box
+        assertTrue(writeMillis < 5000, "writing took " + writeMillis + " ms");
         try (Tokenizer tokenizer = Tokenizer.load(dir)) {
             assertEquals(32000, tokenizer.vocabSize());
             assertEquals(31999, layout.endOfText());

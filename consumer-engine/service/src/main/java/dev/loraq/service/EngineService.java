@@ -1,0 +1,107 @@
+package dev.loraq.service;
+
+import dev.loraq.service.config.ServiceConfig;
+import dev.loraq.service.consumer.ConsumerLoop;
+import dev.loraq.service.consumer.KafkaClients;
+import dev.loraq.service.inference.InferenceEngine;
+import dev.loraq.service.metrics.MetricsEndpoint;
+import dev.loraq.service.metrics.ServiceMetrics;
+import dev.loraq.service.output.DefaultRecordErrorHandler;
+import dev.loraq.service.output.RecordErrorHandler;
+import dev.loraq.service.output.TopicProvisioner;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of the consumer service: the consumer loop on its own thread, the engine it feeds and the
+ * metrics endpoint. {@link #close} shuts down gracefully (stop fetching, let in-flight work finish within
+ * shutdown.timeout.ms, commit, close) and then closes the engine.
+ */
+public final class EngineService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
+
+    private final ServiceConfig config;
+    private final InferenceEngine engine;
+    private final ServiceMetrics metrics = new ServiceMetrics();
+    private final TopicProvisioner provisioner;
+    private final ConsumerLoop loop;
+    private final Thread thread;
+    private final MetricsEndpoint endpoint;
+    private boolean closed;
+
+    private EngineService(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
+        this.config = config;
+        this.engine = engine;
+        KafkaClients clients = new KafkaClients(config);
+        this.provisioner = new TopicProvisioner(clients.admin(), config.topicsAutoCreate(), config.topicsPartitions(),
+                config.topicsReplicationFactor());
+        this.loop = new ConsumerLoop(config, clients, engine, metrics, errorHandler, provisioner);
+        this.thread = new Thread(loop, "loraq-consumer-" + config.workerId());
+        this.endpoint = config.metricsPort() < 0 ? null : new MetricsEndpoint(config.metricsHost(), config.metricsPort(),
+                metrics::scrape, loop::isHealthy, loop::isReady);
+    }
+
+    /** Starts the service on an opened engine, which the service closes on {@link #close}. */
+    public static EngineService start(ServiceConfig config, InferenceEngine engine) {
+        return start(config, engine, new DefaultRecordErrorHandler());
+    }
+
+    public static EngineService start(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
+        EngineService service = new EngineService(config, engine, errorHandler);
+        service.thread.start();
+        LOG.info("engine service started worker={} model={} metrics={}", config.workerId(), engine.modelId(),
+                service.endpoint == null ? "off" : config.metricsHost() + ":" + service.endpoint.port());
+        return service;
+    }
+
+    public boolean isReady() {
+        return loop.isReady();
+    }
+
+    public boolean isHealthy() {
+        return loop.isHealthy();
+    }
+
+    /** The bound metrics port, or -1 when the endpoint is off. */
+    public int metricsPort() {
+        return endpoint == null ? -1 : endpoint.port();
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
+    /** Blocks until the consumer loop ends (after {@link #close} from another thread, or a fatal error). */
+    public void awaitTermination() throws InterruptedException {
+        thread.join();
+    }
+
+    /** The fatal error that stopped the consumer loop, if any. */
+    public Throwable failure() {
+        return loop.failure();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.stop();
+        try {
+            if (!loop.awaitStopped(config.shutdownTimeoutMs() + 30_000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("consumer loop did not stop in time worker={}", config.workerId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        provisioner.close();
+        engine.close();
+        LOG.info("engine service closed worker={}", config.workerId());
+    }
+}

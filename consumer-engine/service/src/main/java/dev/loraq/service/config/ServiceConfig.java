@@ -1,0 +1,287 @@
+package dev.loraq.service.config;
+
+import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of the consumer service ({@code loraq-engine run}). Besides the keys defined here, a configuration may
+ * hold the schema registry client's keys ({@link SchemaRegistryClientConfig}), the engine's keys (passed to the
+ * engine untouched) and raw Kafka client overrides under {@value #CONSUMER_PREFIX}, {@value #PRODUCER_PREFIX} and
+ * {@value #ADMIN_PREFIX}. Any other key is refused, naming it.
+ */
+public final class ServiceConfig extends AbstractConfig {
+
+    public static final String CONSUMER_PREFIX = "kafka.consumer.";
+    public static final String PRODUCER_PREFIX = "kafka.producer.";
+    public static final String ADMIN_PREFIX = "kafka.admin.";
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to, host:port[,host:port...].";
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = SchemaRegistryClientConfig.URL_CONFIG;
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Base URL of the Confluent-compatible schema registry API.";
+    public static final String GROUP_ID_CONFIG = "group.id";
+    private static final String GROUP_ID_DOC = "Consumer group shared by all engine instances of one deployment.";
+    public static final String INPUT_TOPIC_CONFIG = "input.topic";
+    private static final String INPUT_TOPIC_DOC = "Topic of PromptRequest records (keyed by adapter id).";
+    public static final String OUTPUT_TOPIC_PATTERN_CONFIG = "output.topic.pattern";
+    private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions; {tenant} is replaced by the tenant id.";
+    public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
+    private static final String DLQ_TOPIC_DOC = "Topic of DeadLetter records: input that could not be decoded or has no usable tenant.";
+    public static final String TOPICS_AUTO_CREATE_CONFIG = "topics.auto.create";
+    private static final String TOPICS_AUTO_CREATE_DOC = "Create output and dead-letter topics on first use. When false they must exist; "
+            + "a completion for a tenant whose topic is missing goes to the dead-letter topic (code output_topic_missing) "
+            + "with the original record, so it can be replayed once the topic exists.";
+    public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
+    private static final String TOPICS_PARTITIONS_DOC = "Partitions of topics created by the service.";
+    public static final String TOPICS_REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
+    private static final String TOPICS_REPLICATION_FACTOR_DOC = "Replication factor of topics created by the service.";
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    private static final String COMMIT_INTERVAL_MS_DOC = "How often finished completions and offsets are committed in one transaction.";
+    public static final String MAX_QUEUED_RECORDS_CONFIG = "max.queued.records";
+    private static final String MAX_QUEUED_RECORDS_DOC = "Records in flight (submitted, not yet committed) above which all partitions are paused; "
+            + "they resume when half of that has drained. Bounds memory whatever the backlog.";
+    public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+    private static final String SHUTDOWN_TIMEOUT_MS_DOC = "On shutdown, how long in-flight requests may still finish before they are abandoned "
+            + "(left uncommitted, so another instance redoes them).";
+    public static final String REVOCATION_TIMEOUT_MS_CONFIG = "revocation.timeout.ms";
+    private static final String REVOCATION_TIMEOUT_MS_DOC = "On partition revocation, how long in-flight requests of those partitions may still finish "
+            + "before they are cancelled; must stay well below max.poll.interval.ms.";
+    public static final String METRICS_HOST_CONFIG = "metrics.host";
+    private static final String METRICS_HOST_DOC = "Address the /metrics, /health and /ready endpoint binds to.";
+    public static final String METRICS_PORT_CONFIG = "metrics.port";
+    private static final String METRICS_PORT_DOC = "Port of the metrics endpoint; 0 picks a free port, -1 disables the endpoint.";
+    public static final String WORKER_ID_CONFIG = "worker.id";
+    private static final String WORKER_ID_DOC = "Stable id of this instance: names its transactional id (loraq-engine-<worker.id>) and appears in completions. "
+            + "Two live instances must never share it. Empty: the host name.";
+    public static final String TENANT_ID_PATTERN_CONFIG = "tenant.id.pattern";
+    private static final String TENANT_ID_PATTERN_DOC = "Regular expression a tenant id must match in full; it becomes part of a topic name, "
+            + "so only characters legal in topic names should be allowed. Records with other tenant ids become dead letters.";
+    public static final String METADATA_PAUSE_BYTES_CONFIG = "offset.metadata.pause.bytes";
+    private static final String METADATA_PAUSE_BYTES_DOC = "When a partition's encoded completed-offsets metadata reaches this size, the partition is paused "
+            + "until its lowest incomplete offset advances (Kafka refuses metadata above offset.metadata.max.bytes, 4096 by default).";
+    public static final String REGISTRY_RETRY_BACKOFF_MS_CONFIG = "registry.unavailable.backoff.ms";
+    private static final String REGISTRY_RETRY_BACKOFF_MS_DOC = "When the schema registry cannot be reached, how long a partition waits before its record is tried again "
+            + "(such records are retried, never dead-lettered).";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString() {
+                @Override
+                public void ensureValid(String name, Object value) {
+                    if (value == null || ((List<?>) value).isEmpty()) {
+                        throw new ConfigException(name, value, "at least one broker address is needed");
+                    }
+                }
+
+                @Override
+                public String toString() {
+                    return "non-empty list of host:port";
+                }
+            }, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(GROUP_ID_CONFIG, Type.STRING, "loraq-engine", new ConfigDef.NonEmptyString(), Importance.HIGH, GROUP_ID_DOC)
+            .define(INPUT_TOPIC_CONFIG, Type.STRING, "loraq.prompts", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
+            .define(OUTPUT_TOPIC_PATTERN_CONFIG, Type.STRING, "loraq.completions.{tenant}", ConfigDef.LambdaValidator.with(
+                    (name, value) -> {
+                        if (value == null || !value.toString().contains("{tenant}")) {
+                            throw new ConfigException(name, value, "must contain {tenant}, so that each tenant gets its own topic");
+                        }
+                    }, () -> "a topic name containing {tenant}"), Importance.HIGH, OUTPUT_TOPIC_PATTERN_DOC)
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, "loraq.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(TOPICS_AUTO_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_AUTO_CREATE_DOC)
+            .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
+            .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.between(1, 32), Importance.LOW, TOPICS_REPLICATION_FACTOR_DOC)
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 500L, Range.between(10, 60_000), Importance.MEDIUM, COMMIT_INTERVAL_MS_DOC)
+            .define(MAX_QUEUED_RECORDS_CONFIG, Type.INT, 512, Range.between(1, 1_000_000), Importance.MEDIUM, MAX_QUEUED_RECORDS_DOC)
+            .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.MEDIUM, SHUTDOWN_TIMEOUT_MS_DOC)
+            .define(REVOCATION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.between(0, 600_000), Importance.MEDIUM, REVOCATION_TIMEOUT_MS_DOC)
+            .define(METRICS_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW, METRICS_HOST_DOC)
+            .define(METRICS_PORT_CONFIG, Type.INT, 9464, Range.between(-1, 65_535), Importance.LOW, METRICS_PORT_DOC)
+            .define(WORKER_ID_CONFIG, Type.STRING, "", ConfigDef.LambdaValidator.with(
+                    (name, value) -> {
+                        if (value != null && !value.toString().matches("[A-Za-z0-9._-]{0,100}")) {
+                            throw new ConfigException(name, value, "may hold only letters, digits, '.', '_' and '-' (at most 100)");
+                        }
+                    }, () -> "[A-Za-z0-9._-]{0,100}"), Importance.MEDIUM, WORKER_ID_DOC)
+            .define(TENANT_ID_PATTERN_CONFIG, Type.STRING, "[A-Za-z0-9][A-Za-z0-9_-]{0,99}", ConfigDef.LambdaValidator.with(
+                    (name, value) -> {
+                        try {
+                            Pattern.compile(String.valueOf(value));
+                        } catch (PatternSyntaxException e) {
+                            throw new ConfigException(name, value, "not a regular expression: " + e.getDescription());
+                        }
+                    }, () -> "a Java regular expression"), Importance.LOW, TENANT_ID_PATTERN_DOC)
+            .define(METADATA_PAUSE_BYTES_CONFIG, Type.INT, 3584, Range.between(64, 1_000_000), Importance.LOW, METADATA_PAUSE_BYTES_DOC)
+            .define(REGISTRY_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 600_000), Importance.LOW, REGISTRY_RETRY_BACKOFF_MS_DOC);
+
+    private final Map<String, String> raw;
+    private final Map<String, String> engineSettings;
+
+    /**
+     * Parses and validates {@code raw}. {@code engineKeys} are the keys the engine defines; their values are kept for
+     * {@link #engineSettings()} and validated by the engine itself.
+     */
+    public ServiceConfig(Map<String, String> raw, Set<String> engineKeys) {
+        super(CONFIG_DEF, serviceKeysOnly(raw, engineKeys), false);
+        this.raw = Map.copyOf(raw);
+        Map<String, String> engine = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : raw.entrySet()) {
+            if (engineKeys.contains(entry.getKey())) {
+                engine.put(entry.getKey(), entry.getValue());
+            }
+        }
+        this.engineSettings = Map.copyOf(engine);
+        new SchemaRegistryClientConfig(registrySettings());
+    }
+
+    private static Map<String, String> serviceKeysOnly(Map<String, String> raw, Set<String> engineKeys) {
+        Set<String> unknown = new TreeSet<>();
+        Map<String, String> service = new HashMap<>();
+        for (Map.Entry<String, String> entry : raw.entrySet()) {
+            String key = entry.getKey();
+            if (CONFIG_DEF.names().contains(key)) {
+                service.put(key, entry.getValue());
+            } else if (!engineKeys.contains(key) && !SchemaRegistryClientConfig.CONFIG_DEF.names().contains(key)
+                    && !isPassThrough(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("Unknown configuration key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + "; run 'loraq-engine run --help' for the list of keys (Kafka client overrides go under "
+                    + CONSUMER_PREFIX + ", " + PRODUCER_PREFIX + " or " + ADMIN_PREFIX + ")");
+        }
+        return service;
+    }
+
+    private static boolean isPassThrough(String key) {
+        return (key.startsWith(CONSUMER_PREFIX) && key.length() > CONSUMER_PREFIX.length())
+                || (key.startsWith(PRODUCER_PREFIX) && key.length() > PRODUCER_PREFIX.length())
+                || (key.startsWith(ADMIN_PREFIX) && key.length() > ADMIN_PREFIX.length());
+    }
+
+    /** Settings for the schema registry client and the Avro serdes. */
+    public Map<String, String> registrySettings() {
+        Map<String, String> settings = new HashMap<>();
+        for (Map.Entry<String, String> entry : raw.entrySet()) {
+            if (SchemaRegistryClientConfig.CONFIG_DEF.names().contains(entry.getKey())) {
+                settings.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return settings;
+    }
+
+    /** Raw overrides under a Kafka client prefix, with the prefix removed. */
+    public Map<String, Object> clientOverrides(String prefix) {
+        Map<String, Object> overrides = new HashMap<>();
+        for (Map.Entry<String, String> entry : raw.entrySet()) {
+            if (entry.getKey().startsWith(prefix)) {
+                overrides.put(entry.getKey().substring(prefix.length()), entry.getValue());
+            }
+        }
+        return overrides;
+    }
+
+    /** The engine's keys as given (validated by the engine). */
+    public Map<String, String> engineSettings() {
+        return engineSettings;
+    }
+
+    public String bootstrapServers() {
+        return String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG));
+    }
+
+    public String groupId() {
+        return getString(GROUP_ID_CONFIG);
+    }
+
+    public String inputTopic() {
+        return getString(INPUT_TOPIC_CONFIG);
+    }
+
+    public String outputTopicPattern() {
+        return getString(OUTPUT_TOPIC_PATTERN_CONFIG);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public boolean topicsAutoCreate() {
+        return getBoolean(TOPICS_AUTO_CREATE_CONFIG);
+    }
+
+    public int topicsPartitions() {
+        return getInt(TOPICS_PARTITIONS_CONFIG);
+    }
+
+    public short topicsReplicationFactor() {
+        return getShort(TOPICS_REPLICATION_FACTOR_CONFIG);
+    }
+
+    public long commitIntervalMs() {
+        return getLong(COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    public int maxQueuedRecords() {
+        return getInt(MAX_QUEUED_RECORDS_CONFIG);
+    }
+
+    public long shutdownTimeoutMs() {
+        return getLong(SHUTDOWN_TIMEOUT_MS_CONFIG);
+    }
+
+    public long revocationTimeoutMs() {
+        return getLong(REVOCATION_TIMEOUT_MS_CONFIG);
+    }
+
+    public String metricsHost() {
+        return getString(METRICS_HOST_CONFIG);
+    }
+
+    public int metricsPort() {
+        return getInt(METRICS_PORT_CONFIG);
+    }
+
+    /** The configured worker id, or the host name when empty. */
+    public String workerId() {
+        String id = getString(WORKER_ID_CONFIG);
+        if (!id.isEmpty()) {
+            return id;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException(WORKER_ID_CONFIG, "", "is empty and the host name cannot be resolved (" + e.getMessage() + "); set it explicitly");
+        }
+    }
+
+    /** Transactional id of this instance: stable across restarts, so a restarted instance fences its predecessor. */
+    public String transactionalId() {
+        return "loraq-engine-" + workerId();
+    }
+
+    public Pattern tenantIdPattern() {
+        return Pattern.compile(getString(TENANT_ID_PATTERN_CONFIG));
+    }
+
+    public int metadataPauseBytes() {
+        return getInt(METADATA_PAUSE_BYTES_CONFIG);
+    }
+
+    public long registryRetryBackoffMs() {
+        return getLong(REGISTRY_RETRY_BACKOFF_MS_CONFIG);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.loraq.service.inference;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the consumer loop needs from an inference engine. Request-level failures complete the future exceptionally
+ * with {@link dev.loraq.engine.api.InvalidRequestException}; {@link #cancel} completes it with finish reason
+ * CANCELLED. Futures complete on engine threads.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    CompletableFuture<InferenceResult> submit(InferenceRequest request);
+
+    void cancel(String requestId);
+
+    /** Id of the base model, written into each completion. */
+    String modelId();
+
+    EngineSnapshot snapshot();
+
+    @Override
+    void close();
+}

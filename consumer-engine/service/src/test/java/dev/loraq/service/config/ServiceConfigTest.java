@@ -1,0 +1,103 @@
+package dev.loraq.service.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loraq.service.cli.RunCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceConfigTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("bootstrap.servers", "127.0.0.1:9092");
+        raw.put("schema.registry.url", "http://127.0.0.1:8080/apis/ccompat/v7");
+        return raw;
+    }
+
+    @Test
+    void shouldApplyDefaults() {
+        ServiceConfig config = new ServiceConfig(minimal(), Set.of());
+        assertEquals("loraq-engine", config.groupId());
+        assertEquals("loraq.prompts", config.inputTopic());
+        assertEquals("loraq.completions.{tenant}", config.outputTopicPattern());
+        assertEquals("loraq.dlq", config.dlqTopic());
+        assertEquals("127.0.0.1", config.metricsHost());
+        assertTrue(config.topicsAutoCreate());
+    }
+
+    @Test
+    void shouldRefuseUnknownKeyNamingIt() {
+        Map<String, String> raw = minimal();
+        raw.put("comit.interval.ms", "100");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()));
+        assertTrue(e.getMessage().contains("comit.interval.ms"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseBadValueNamingKey() {
+        Map<String, String> raw = minimal();
+        raw.put("max.queued.records", "-3");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()));
+        assertTrue(e.getMessage().contains("max.queued.records"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseOutputPatternWithoutTenant() {
+        Map<String, String> raw = minimal();
+        raw.put("output.topic.pattern", "loraq.completions");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()));
+        assertTrue(e.getMessage().contains("output.topic.pattern"), e.getMessage());
+    }
+
+    @Test
+    void shouldPassThroughClientOverridesAndEngineKeys() {
+        Map<String, String> raw = minimal();
+        raw.put("kafka.consumer.max.poll.records", "7");
+        raw.put("max-loras", "4");
+        ServiceConfig config = new ServiceConfig(raw, Set.of("max-loras"));
+        assertEquals(Map.of("max.poll.records", "7"), config.clientOverrides(ServiceConfig.CONSUMER_PREFIX));
+        assertEquals(Map.of("max-loras", "4"), config.engineSettings());
+    }
+
+    @Test
+    void shouldLayerFileEnvironmentAndFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\ngroup.id=from-file\nmodel-dir=/models/a\ninput.topic=file-topic\n");
+        Map<String, String> env = Map.of("LORAQ_GROUP_ID", "from-env", "LORAQ_MAX_LORAS", "4", "LORAQ_KAFKA_PRODUCER_LINGER_MS", "9",
+                "LORAQ_JAVA_OPTS", "-Xmx1g");
+        ServiceConfig config = RunCommand.loadConfig(file, Map.of("group.id", "from-flag"), env);
+        assertEquals("from-flag", config.groupId());
+        assertEquals("file-topic", config.inputTopic());
+        assertEquals("4", config.engineSettings().get("max-loras"));
+        assertEquals("/models/a", config.engineSettings().get("model-dir"));
+        assertEquals(Map.of("linger.ms", "9"), config.clientOverrides(ServiceConfig.PRODUCER_PREFIX));
+    }
+
+    @Test
+    void shouldRefuseBadEngineValueNamingKey() {
+        Map<String, String> flags = new HashMap<>(minimal());
+        flags.put("model-dir", "/models/a");
+        flags.put("max-loras", "0");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> RunCommand.loadConfig(null, flags, Map.of()));
+        assertTrue(e.getMessage().contains("max-loras"), e.getMessage());
+    }
+
+    @Test
+    void shouldListEveryKeyInHelp() {
+        String help = dev.loraq.service.cli.LoraqEngineCli.commandLine().getSubcommands().get("run").getUsageMessage();
+        for (String key : ServiceConfig.CONFIG_DEF.names()) {
+            assertTrue(help.contains(key + " (env "), "help lacks " + key);
+        }
+        assertTrue(help.contains("max-loras"), "help lacks the engine's keys");
+        assertTrue(help.contains("default: loraq.prompts"), "help lacks defaults");
+    }
+}

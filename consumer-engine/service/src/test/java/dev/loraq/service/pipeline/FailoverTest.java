@@ -1,0 +1,79 @@
+package dev.loraq.service.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loraq.service.EngineService;
+import dev.loraq.service.inference.LocalEngine;
+import dev.loraq.service.pipeline.PipelineFixture.Seen;
+import dev.loraq.stack.LocalStack;
+import dev.loraq.stack.junit.LocalStackExtension;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(LocalStackExtension.class)
+class FailoverTest {
+
+    @Test
+    void shouldStayExactlyOnceWhenConsumerProcessIsKilledAndRestarted(LocalStack stack, @TempDir Path dir) throws Exception {
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "crash", 4);
+        Map<String, String> tenantById = fixture.produceJob(300, 12);
+        Process first = startChild(fixture, dir.resolve("first.log"));
+        Process second = null;
+        try {
+            Seen progress = fixture.readUntil(60, Duration.ofSeconds(90), Duration.ZERO);
+            assertTrue(progress.completions() >= 60, "first process made no progress; see " + dir.resolve("first.log"));
+            assertTrue(progress.completions() < 300, "job finished before the crash; make it longer");
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            // Same worker id: same transactional id, which fences whatever the killed process left open.
+            second = startChild(fixture, dir.resolve("second.log"));
+            Seen seen = fixture.readUntil(300, Duration.ofSeconds(150));
+            fixture.assertExactlyOnce(tenantById, seen);
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroy();
+                if (!second.waitFor(30, TimeUnit.SECONDS)) {
+                    second.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldStayExactlyOnceWhenOneOfTwoInstancesStopsMidJob(LocalStack stack, @TempDir Path dir) throws Exception {
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "rebalance", 4);
+        Map<String, String> tenantById = fixture.produceJob(300, 12);
+        try (EngineService a = EngineService.start(fixture.config("a"), LocalEngine.open(fixture.config("a").engineSettings()));
+             EngineService b = EngineService.start(fixture.config("b"), LocalEngine.open(fixture.config("b").engineSettings()))) {
+            Seen progress = fixture.readUntil(60, Duration.ofSeconds(90), Duration.ZERO);
+            assertTrue(progress.completions() < 300, "job finished before the stop; make it longer");
+            a.close();
+            Seen seen = fixture.readUntil(300, Duration.ofSeconds(150));
+            fixture.assertExactlyOnce(tenantById, seen);
+            assertTrue(b.isHealthy(), "surviving instance failed: " + b.failure());
+        }
+    }
+
+    private static Process startChild(PipelineFixture fixture, Path log) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+        command.addAll(List.of("-Xmx512m", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                "dev.loraq.service.cli.LoraqEngineCli", "run"));
+        Map<String, String> settings = fixture.settings("child");
+        settings.put("kafka.consumer.max.poll.interval.ms", "30000");
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            command.add("--set");
+            command.add(setting.getKey() + "=" + setting.getValue());
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
