@@ -7,16 +7,15 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Each vector kernel against its scalar reference, at this JVM's vector width; {@link VectorWidthsTest}
+ * reruns this class at every other width in child JVMs.
+ */
 class VectorKernelsTest {
     private static final Arena ARENA = Arena.ofShared();
     private static final int[] LENGTHS = {1, 3, 7, 16, 31, 33, 64, 100, 172, 257};
@@ -26,17 +25,11 @@ class VectorKernelsTest {
         ARENA.close();
     }
 
-    /** Every vector width this JDK runs here: 64, 128, 256, 512 bits (up to the CPU's max). */
-    static Stream<VectorKernels> kernels() {
-        int maxBits = FloatVector.SPECIES_MAX.vectorBitSize();
-        return Stream.of(64, 128, 256, 512).filter(b -> b <= maxBits)
-                .map(b -> new VectorKernels(VectorSpecies.of(float.class, VectorShape.forBitSize(b))));
-    }
-
     @Test
-    void shouldOfferEveryWidthUpTo512BitsOnThisMachine() {
-        assertEquals(4, kernels().count(), "this AVX-512 machine should test 64, 128, 256 and 512-bit species");
-        assertEquals(FloatVector.SPECIES_PREFERRED, VectorKernels.PREFERRED.species());
+    void shouldUseThePreferredOrConfiguredWidth() {
+        String bits = System.getProperty(VectorKernels.BITS_PROPERTY);
+        int expected = bits == null ? FloatVector.SPECIES_PREFERRED.vectorBitSize() : Integer.parseInt(bits);
+        assertEquals(expected, VectorKernels.species().vectorBitSize());
     }
 
     private static float[] random(Random rnd, int n, float scale) {
@@ -55,20 +48,18 @@ class VectorKernelsTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void dotShouldMatchScalar(VectorKernels k) {
+    @Test
+    void dotShouldMatchScalar() {
         Random rnd = new Random(1);
         for (int n : LENGTHS) {
             float[] a = random(rnd, n + 5, 1f);
             float[] b = random(rnd, n + 3, 1f);
-            assertEquals(ScalarKernels.dot(a, 2, b, 1, n), k.dot(a, 2, b, 1, n), 1e-4f * n, "n=" + n);
+            assertEquals(ScalarKernels.dot(a, 2, b, 1, n), VectorKernels.dot(a, 2, b, 1, n), 1e-4f * n, "n=" + n);
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void rmsnormShouldMatchScalar(VectorKernels k) {
+    @Test
+    void rmsnormShouldMatchScalar() {
         Random rnd = new Random(2);
         for (int n : LENGTHS) {
             float[] x = random(rnd, n + 4, 3f);
@@ -76,14 +67,13 @@ class VectorKernelsTest {
             float[] e = new float[n + 2];
             float[] a = new float[n + 2];
             ScalarKernels.rmsnorm(x, 4, w, e, 2, n, 1e-5f);
-            k.rmsnorm(x, 4, w, a, 2, n, 1e-5f);
+            VectorKernels.rmsnorm(x, 4, w, a, 2, n, 1e-5f);
             assertClose(e, a, 1e-5f, "rmsnorm n=" + n);
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void ropeShouldMatchScalar(VectorKernels k) {
+    @Test
+    void ropeShouldMatchScalar() {
         Random rnd = new Random(3);
         for (int headDim : new int[] {2, 6, 16, 34, 64, 128}) {
             float[] cos = random(rnd, headDim / 2 + 3, 1f);
@@ -91,20 +81,19 @@ class VectorKernelsTest {
             float[] e = random(rnd, headDim + 5, 1f);
             float[] a = e.clone();
             ScalarKernels.rope(e, 5, headDim, cos, sin, 3);
-            k.rope(a, 5, headDim, cos, sin, 3);
+            VectorKernels.rope(a, 5, headDim, cos, sin, 3);
             assertClose(e, a, 1e-6f, "rope headDim=" + headDim);
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void softmaxShouldMatchScalar(VectorKernels k) {
+    @Test
+    void softmaxShouldMatchScalar() {
         Random rnd = new Random(4);
         for (int n : LENGTHS) {
             float[] e = random(rnd, n + 1, 8f);
             float[] a = e.clone();
             ScalarKernels.softmax(e, 1, n);
-            k.softmax(a, 1, n);
+            VectorKernels.softmax(a, 1, n);
             assertClose(e, a, 1e-5f, "softmax n=" + n);
             float sum = 0;
             for (int i = 1; i <= n; i++) {
@@ -114,9 +103,8 @@ class VectorKernelsTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void siluMulShouldMatchScalar(VectorKernels k) {
+    @Test
+    void siluMulShouldMatchScalar() {
         Random rnd = new Random(5);
         for (int n : LENGTHS) {
             float[] g = random(rnd, n + 1, 6f);
@@ -124,21 +112,20 @@ class VectorKernelsTest {
             float[] e = new float[n];
             float[] a = new float[n];
             ScalarKernels.siluMul(g, 1, u, 2, e, 0, n);
-            k.siluMul(g, 1, u, 2, a, 0, n);
+            VectorKernels.siluMul(g, 1, u, 2, a, 0, n);
             assertClose(e, a, 1e-5f, "silu*mul n=" + n);
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void axpyShouldMatchScalar(VectorKernels k) {
+    @Test
+    void axpyShouldMatchScalar() {
         Random rnd = new Random(6);
         for (int n : LENGTHS) {
             float[] x = random(rnd, n + 3, 1f);
             float[] e = random(rnd, n + 1, 1f);
             float[] a = e.clone();
             ScalarKernels.axpy(0.37f, x, 3, e, 1, n);
-            k.axpy(0.37f, x, 3, a, 1, n);
+            VectorKernels.axpy(0.37f, x, 3, a, 1, n);
             assertClose(e, a, 1e-6f, "axpy n=" + n);
         }
     }
@@ -151,9 +138,8 @@ class VectorKernelsTest {
         return new Bf16Matrix(seg, rows, cols);
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void bf16MatmulShouldMatchScalarForOddShapesAndBatches(VectorKernels k) {
+    @Test
+    void bf16MatmulShouldMatchScalarForOddShapesAndBatches() {
         Random rnd = new Random(7);
         int[][] shapes = {{1, 1}, {5, 7}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};
         for (int[] s : shapes) {
@@ -163,15 +149,14 @@ class VectorKernelsTest {
                 float[] e = new float[n * s[0]];
                 float[] a = new float[n * s[0]];
                 ScalarKernels.matmul(w, x, n, e);
-                k.matmul(w, x, n, a);
+                VectorKernels.matmul(w, x, n, a);
                 assertClose(e, a, 1e-4f, "bf16 matmul " + s[0] + "x" + s[1] + " n=" + n);
             }
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kernels")
-    void int8MatmulShouldMatchScalarForOddShapesAndBatches(VectorKernels k) {
+    @Test
+    void int8MatmulShouldMatchScalarForOddShapesAndBatches() {
         Random rnd = new Random(8);
         int[][] shapes = {{1, 1}, {5, 31}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};
         for (int[] s : shapes) {
@@ -181,7 +166,7 @@ class VectorKernelsTest {
                 float[] e = new float[n * s[0]];
                 float[] a = new float[n * s[0]];
                 ScalarKernels.matmul(w, x, n, e);
-                k.matmul(w, x, n, a);
+                VectorKernels.matmul(w, x, n, a);
                 assertClose(e, a, 1e-4f, "int8 matmul " + s[0] + "x" + s[1] + " n=" + n);
             }
         }
@@ -197,8 +182,8 @@ class VectorKernelsTest {
         float[] x = random(rnd, 2 * cols, 1f);
         float[] yb = new float[2 * rows];
         float[] yq = new float[2 * rows];
-        VectorKernels.PREFERRED.matmul(w, x, 2, yb);
-        VectorKernels.PREFERRED.matmul(q, x, 2, yq);
+        VectorKernels.matmul(w, x, 2, yb);
+        VectorKernels.matmul(q, x, 2, yq);
         // Each weight is off by at most half a step (max|w| / 254 per block); with |w| <= 1/8 and |x| <= 1
         // the error is a sum of cols roughly independent terms of that size.
         double stepHalf = (1.0 / 8) / 254;

@@ -1,0 +1,122 @@
+package dev.loraq.engine.cache;
+
+import dev.loraq.engine.AdapterLoadKind;
+import dev.loraq.engine.TestModels;
+import dev.loraq.engine.backend.cpu.CpuBackend;
+import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.lora.AdapterLoadException;
+import dev.loraq.engine.lora.LocalFolderAdapterSource;
+import dev.loraq.engine.model.LlamaModel;
+import dev.loraq.engine.model.WeightFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AdapterCacheTest {
+
+    private LlamaModel model;
+    private CpuBackend backend;
+    private AdapterCache cache;
+
+    @BeforeEach
+    void open() {
+        model = LlamaModel.load(TestModels.tinyModel(), WeightFormat.BF16);
+        backend = new CpuBackend(model, new CpuBackendOptions(2, 16, 64, 16, 32, 1));
+        cache = new AdapterCache(new LocalFolderAdapterSource(TestModels.adaptersDir()), backend, 3, 16);
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+        backend.close();
+        model.close();
+    }
+
+    private void loadIntoHost(String id) throws InterruptedException {
+        cache.load(id);
+        for (int i = 0; i < 500 && cache.residency(id) == AdapterCache.Residency.LOADING; i++) {
+            Thread.sleep(10);
+            cache.collectLoads();
+        }
+    }
+
+    @Test
+    void shouldCountDiskLoadThenWarmHit() {
+        AdapterCache.Lease first = cache.acquireBlocking("a-00");
+        assertEquals(AdapterLoadKind.DISK, first.kind());
+        cache.release(first.slot());
+        AdapterCache.Lease second = cache.tryAcquire("a-00");
+        assertEquals(AdapterLoadKind.WARM, second.kind());
+        assertEquals(first.slot(), second.slot());
+        assertEquals(1, cache.stats().warmHits());
+        assertEquals(1, cache.stats().diskLoads());
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyUsedIdleAdapter() {
+        cache.release(cache.acquireBlocking("a-00").slot());
+        cache.release(cache.acquireBlocking("a-01").slot());
+        cache.release(cache.tryAcquire("a-00").slot()); // a-00 is now the most recently used
+        cache.release(cache.acquireBlocking("a-02").slot());
+        List<String> slots = Arrays.asList(cache.slotContents());
+        assertTrue(slots.contains("a-00") && slots.contains("a-02"), slots.toString());
+        assertEquals(1, cache.stats().evictions());
+        assertEquals(AdapterCache.Residency.HOST, cache.residency("a-01"), "evicted from its slot, kept in host memory");
+    }
+
+    @Test
+    void shouldNeverEvictAnAdapterWithRunningSequences() throws InterruptedException {
+        AdapterCache.Lease a = cache.acquireBlocking("a-00");
+        AdapterCache.Lease b = cache.acquireBlocking("a-01");
+        loadIntoHost("a-02");
+        assertEquals(AdapterCache.Residency.HOST, cache.residency("a-02"));
+        assertNull(cache.tryAcquire("a-02"), "both slots are in use");
+        assertTrue(!cache.hasAvailableSlot());
+        cache.release(b.slot());
+        AdapterCache.Lease c = cache.tryAcquire("a-02");
+        assertNotNull(c);
+        assertEquals(b.slot(), c.slot());
+        assertEquals(AdapterLoadKind.HOST, c.kind());
+        assertEquals("a-00", cache.slotContents()[a.slot()]);
+    }
+
+    @Test
+    void shouldKeepAPinnedAdapterInItsSlot() {
+        AdapterCache.Lease a = cache.acquireBlocking("a-00");
+        cache.release(a.slot());
+        assertTrue(cache.pin("a-00", true));
+        cache.release(cache.acquireBlocking("a-01").slot());
+        cache.release(cache.acquireBlocking("a-02").slot());
+        assertEquals("a-00", cache.slotContents()[a.slot()], "pinned adapter survives two newer loads");
+    }
+
+    @Test
+    void shouldBoundTheHostTier() throws InterruptedException {
+        for (String id : List.of("a-00", "a-01", "a-02", "a-03", "a-04")) {
+            loadIntoHost(id);
+        }
+        assertTrue(cache.hostSize() <= 3, "host tier holds at most max-cpu-loras adapters, has " + cache.hostSize());
+        assertTrue(cache.stats().hostEvictions() >= 2);
+    }
+
+    @Test
+    void shouldReportAFailedLoadOnceAndRetryLater() throws InterruptedException {
+        loadIntoHost("big-rank");
+        assertEquals(List.of("big-rank"), cache.failedAdapters());
+        RuntimeException failure = cache.takeFailure("big-rank");
+        AdapterLoadException e = assertInstanceOf(AdapterLoadException.class, failure);
+        assertEquals(AdapterLoadException.Code.RANK_ABOVE_LIMIT, e.code());
+        assertTrue(e.getMessage().contains("max-lora-rank 16"), e.getMessage());
+        assertTrue(cache.failedAdapters().isEmpty());
+        assertEquals(AdapterCache.Residency.ABSENT, cache.residency("big-rank"), "a later request tries the source again");
+    }
+}
