@@ -1,0 +1,54 @@
+package dev.loraq.tools.cli;
+
+import dev.loraq.tools.kafka.PipelineException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code loraq} command: job submission, result collection, progress and topic administration. */
+@Command(name = "loraq", mixinStandardHelpOptions = true, version = "loraq 0.1.0-SNAPSHOT",
+        description = "Submit batch jobs to loraq, collect their results, watch progress, manage topics.",
+        subcommands = {SubmitCommand.class, CollectCommand.class, WatchCommand.class, JobsCommand.class,
+                TopicsCommand.class, ProgressServiceCommand.class})
+public final class LoraqCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed");
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command with the given streams and returns its exit code (see {@link ExitCodes}). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new LoraqCli());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            if (e instanceof PipelineException pipeline) {
+                cl.getErr().println("loraq " + cl.getCommandName() + ": " + pipeline.getMessage());
+                cl.getErr().flush();
+                return ExitCodes.of(pipeline);
+            }
+            if (e instanceof org.apache.kafka.common.config.ConfigException config) {
+                cl.getErr().println("loraq " + cl.getCommandName() + ": invalid setting: " + config.getMessage());
+                cl.getErr().flush();
+                return ExitCodes.USAGE;
+            }
+            cl.getErr().println("loraq " + cl.getCommandName() + ": " + e);
+            cl.getErr().flush();
+            return ExitCodes.FAILED;
+        });
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.loraq.tools.collect;
+
+import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.avro.CompletionStatus;
+import dev.loraq.schemas.avro.JobManifest;
+import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.tools.config.ToolsConfig;
+import dev.loraq.tools.kafka.ManifestLookup;
+import dev.loraq.tools.kafka.PipelineClients;
+import dev.loraq.tools.kafka.PipelineException;
+import dev.loraq.tools.kafka.TopicSnapshotReader;
+import dev.loraq.tools.submit.PromptOffsets;
+import dev.loraq.tools.topics.PipelineTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one job's completions from its tenant's topic (read_committed) until as many distinct requests as the
+ * manifest announced are in, or until the timeout; then names the missing request ids, read back from the job's
+ * prompt records. Every request is written once; further completions of it are reported as duplicates.
+ */
+public final class CompletionCollector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompletionCollector.class);
+    /** Completions are written after submission; the margin covers clock skew between submitter and engine. */
+    private static final long CLOCK_SKEW_MS = 5 * 60_000L;
+
+    private final ToolsConfig config;
+
+    public CompletionCollector(ToolsConfig config) {
+        this.config = config;
+    }
+
+    /** The job's manifest; a JOB_NOT_FOUND {@link PipelineException} when it does not exist or belongs to another tenant. */
+    public JobManifest manifest(String tenantId, String jobId) {
+        try (KafkaConsumer<String, JobManifest> consumer = PipelineClients.manifestConsumer(config)) {
+            JobManifest manifest = ManifestLookup.find(consumer, jobId, Duration.ofMillis(config.kafkaTimeoutMs()));
+            if (manifest == null || !manifest.getTenantId().equals(tenantId)) {
+                throw new PipelineException(PipelineException.Kind.JOB_NOT_FOUND, "job '" + jobId + "' of tenant '" + tenantId
+                        + "' not found in " + PipelineTopics.JOBS + (manifest == null ? "" : " (that job id belongs to another tenant)"));
+            }
+            return manifest;
+        } catch (SerializationException e) {
+            throw registryFailure(e);
+        }
+    }
+
+    public CollectResult collect(JobManifest manifest, Duration timeout, CompletionLines lines, Writer out, Writer errors) {
+        String jobId = manifest.getJobId();
+        String topic = PipelineTopics.completions(manifest.getTenantId());
+        long expected = manifest.getRequestCount();
+        Set<String> seen = new HashSet<>();
+        List<String> duplicates = new ArrayList<>();
+        long[] counts = new long[2];
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, Completion> consumer = PipelineClients.completionConsumer(config)) {
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline && expected > 0) {
+                partitions = TopicSnapshotReader.partitions(consumer, topic, Duration.ofMillis(config.kafkaTimeoutMs()));
+                if (partitions.isEmpty()) {
+                    sleep(500);
+                }
+            }
+            if (!partitions.isEmpty()) {
+                consumer.assign(partitions);
+                seekToSubmission(consumer, partitions, manifest.getSubmittedAt().toEpochMilli() - CLOCK_SKEW_MS);
+            }
+            while (!partitions.isEmpty() && seen.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, Completion> record : poll(consumer)) {
+                    Completion completion = record.value();
+                    if (completion == null || !jobId.equals(completion.getJobId())) {
+                        continue;
+                    }
+                    if (!seen.add(completion.getRequestId())) {
+                        duplicates.add("request_id " + completion.getRequestId() + " again at " + record.topic() + "-"
+                                + record.partition() + "@" + record.offset());
+                        LOG.warn("duplicate completion jobId={} requestId={} topic={} partition={} offset={}", jobId,
+                                completion.getRequestId(), record.topic(), record.partition(), record.offset());
+                        continue;
+                    }
+                    boolean ok = completion.getStatus() == CompletionStatus.OK;
+                    write(ok ? out : errors, ok ? lines.success(completion) : lines.error(completion));
+                    counts[ok ? 0 : 1]++;
+                }
+            }
+        } catch (SerializationException e) {
+            throw registryFailure(e);
+        }
+        List<String> missing = seen.size() < expected ? missing(manifest, seen) : List.of();
+        return new CollectResult(expected, counts[0], counts[1], missing, duplicates);
+    }
+
+    private static Iterable<ConsumerRecord<String, Completion>> poll(KafkaConsumer<String, Completion> consumer) {
+        try {
+            return consumer.poll(Duration.ofMillis(250));
+        } catch (RecordDeserializationException e) {
+            // A record that is not a Completion cannot belong to the job; skip it rather than stop collecting.
+            LOG.warn("skipping undecodable record topic={} partition={} offset={} error={}", e.topicPartition().topic(),
+                    e.topicPartition().partition(), e.offset(), e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return List.of();
+        }
+    }
+
+    private void seekToSubmission(KafkaConsumer<String, Completion> consumer, List<TopicPartition> partitions, long fromMs) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, Math.max(0, fromMs)));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofMillis(config.kafkaTimeoutMs()));
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp at = found.get(partition);
+            if (at == null) {
+                // Nothing that late yet: everything of the job is still to come.
+                consumer.seekToEnd(List.of(partition));
+            } else {
+                consumer.seek(partition, at.offset());
+            }
+        }
+    }
+
+    /** The job's request ids from its prompt records (only the offset ranges the manifest names), less those seen. */
+    private List<String> missing(JobManifest manifest, Set<String> seen) {
+        Map<Integer, long[]> ranges = PromptOffsets.parse(manifest.getMetadata().get(PromptOffsets.METADATA_KEY));
+        TreeSet<String> missing = new TreeSet<>();
+        try (KafkaConsumer<String, PromptRequest> consumer = PipelineClients.promptConsumer(config)) {
+            Duration timeout = Duration.ofMillis(config.kafkaTimeoutMs());
+            List<TopicPartition> partitions = new ArrayList<>();
+            Map<TopicPartition, Long> from = new HashMap<>();
+            if (ranges.isEmpty()) {
+                partitions.addAll(TopicSnapshotReader.partitions(consumer, PipelineTopics.PROMPTS, timeout));
+            } else {
+                ranges.forEach((partition, range) -> {
+                    TopicPartition tp = new TopicPartition(PipelineTopics.PROMPTS, partition);
+                    partitions.add(tp);
+                    from.put(tp, range[0]);
+                });
+            }
+            TopicSnapshotReader.read(consumer, partitions, from, timeout, record -> {
+                PromptRequest request = record.value();
+                long[] range = ranges.get(record.partition());
+                boolean inRange = range == null || record.offset() <= range[1];
+                if (inRange && request != null && manifest.getJobId().equals(request.getJobId()) && !seen.contains(request.getRequestId())) {
+                    missing.add(request.getRequestId());
+                }
+            });
+        }
+        return List.copyOf(missing);
+    }
+
+    private static void write(Writer writer, String line) {
+        try {
+            writer.write(line);
+            writer.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "interrupted", e);
+        }
+    }
+
+    private PipelineException registryFailure(SerializationException e) {
+        return new PipelineException(PipelineException.Kind.REGISTRY_UNAVAILABLE, "cannot decode records (schema registry at "
+                + config.schemaRegistryUrl() + "): " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.loraq.tools.kafka;
+
+/** A command could not do its work against the pipeline; the message says what to check. */
+public final class PipelineException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** What went wrong, so a command can choose its exit code. */
+    public enum Kind {
+        BROKER_UNAVAILABLE, REGISTRY_UNAVAILABLE, TOPIC_MISSING, JOB_EXISTS, JOB_NOT_FOUND, PUBLISH_FAILED
+    }
+
+    private final Kind kind;
+
+    public PipelineException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public PipelineException(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

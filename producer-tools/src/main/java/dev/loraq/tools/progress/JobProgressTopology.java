@@ -1,0 +1,55 @@
+package dev.loraq.tools.progress;
+
+import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.avro.JobManifest;
+import dev.loraq.tools.topics.PipelineTopics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The job-progress table: job manifests (loraq.jobs, a table keyed by job id) outer-joined with a per-job tally of
+ * every tenant's completions (all loraq.completions.* topics, re-keyed by job id), written as {@link JobProgress}
+ * JSON to the compacted loraq.job-progress. An outer join, so a job shows up as soon as either side exists.
+ */
+public final class JobProgressTopology {
+
+    public static final String MANIFEST_STORE = "job-manifests";
+    public static final String TALLY_STORE = "job-completion-tallies";
+    public static final String PROGRESS_STORE = "job-progress";
+
+    private JobProgressTopology() {
+    }
+
+    public static Topology build(Serde<JobManifest> manifests, Serde<Completion> completions) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KTable<String, JobManifest> jobs = builder.table(PipelineTopics.JOBS, Consumed.with(Serdes.String(), manifests),
+                Materialized.<String, JobManifest, KeyValueStore<Bytes, byte[]>>as(MANIFEST_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(manifests));
+        KTable<String, CompletionTally> tallies = builder
+                .stream(PipelineTopics.ALL_COMPLETIONS, Consumed.with(Serdes.String(), completions))
+                .filter((key, completion) -> completion != null)
+                .selectKey((key, completion) -> completion.getJobId())
+                .groupByKey(Grouped.with("completions-by-job", Serdes.String(), completions))
+                .aggregate(CompletionTally::empty, (jobId, completion, tally) -> tally.add(completion),
+                        Materialized.<String, CompletionTally, KeyValueStore<Bytes, byte[]>>as(TALLY_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(CompletionTally.class)));
+        jobs.outerJoin(tallies, (manifest, tally) -> manifest == null && tally == null ? null : new ManifestAndTally(manifest, tally))
+                .toStream()
+                .mapValues((jobId, both) -> both == null ? null : JobProgress.of(jobId, both.manifest(), both.tally()))
+                .to(PipelineTopics.JOB_PROGRESS, Produced.with(Serdes.String(), JsonSerde.jobProgress()));
+        return builder.build();
+    }
+
+    /** The joiner does not see the key; the job id is added after the join. */
+    private record ManifestAndTally(JobManifest manifest, CompletionTally tally) {
+    }
+}

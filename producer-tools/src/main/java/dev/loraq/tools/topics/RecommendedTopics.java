@@ -1,0 +1,56 @@
+package dev.loraq.tools.topics;
+
+import dev.loraq.tools.config.ToolsConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The pipeline's topics with recommended settings for a cluster of a given size: replication capped by the broker
+ * count, min.insync.replicas 2 from replication 3 up (one broker may fail without stopping acks=all producers), else 1.
+ * Tables (jobs, job progress) are compacted; request and result streams expire by time.
+ */
+public final class RecommendedTopics {
+
+    private RecommendedTopics() {
+    }
+
+    public static List<TopicSpec> forCluster(ToolsConfig config, int brokers, List<String> tenants) {
+        short replication = (short) Math.max(1, Math.min(config.replicationFactor(), brokers));
+        String minIsr = replication >= 3 ? "2" : "1";
+        List<TopicSpec> specs = new ArrayList<>();
+        specs.add(new TopicSpec(PipelineTopics.PROMPTS, config.promptsPartitions(), replication,
+                delete(minIsr, config.retentionMs()), "PromptRequest records, key = adapter id"));
+        specs.add(new TopicSpec(PipelineTopics.JOBS, config.controlPartitions(), replication, compact(minIsr),
+                "JobManifest records, key = job id (a table)"));
+        specs.add(new TopicSpec(PipelineTopics.JOB_PROGRESS, config.controlPartitions(), replication, compact(minIsr),
+                "JobProgress JSON, key = job id (a table, written by loraq progress-service)"));
+        specs.add(new TopicSpec(PipelineTopics.DLQ, config.controlPartitions(), replication,
+                delete(minIsr, config.dlqRetentionMs()), "DeadLetter records of the consumer engine"));
+        for (String tenant : tenants) {
+            ToolsConfig.requireId("tenant", tenant);
+            specs.add(new TopicSpec(PipelineTopics.completions(tenant), config.completionsPartitions(), replication,
+                    delete(minIsr, config.retentionMs()), "Completion records of tenant " + tenant));
+        }
+        return specs;
+    }
+
+    private static Map<String, String> delete(String minIsr, long retentionMs) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
+        return configs;
+    }
+
+    private static Map<String, String> compact(String minIsr) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
+        // Lets compaction drop superseded rows of finished jobs within the hour rather than after a full segment.
+        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(3_600_000L));
+        return configs;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.loraq.tools.cli;
+
+import static dev.loraq.tools.cli.PipelineFixture.TENANT;
+import static dev.loraq.tools.cli.PipelineFixture.args;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.serde.AvroSerializer;
+import dev.loraq.stack.LocalStack;
+import dev.loraq.stack.junit.LocalStackExtension;
+import dev.loraq.tools.progress.Completions;
+import dev.loraq.tools.progress.JobProgressService;
+import dev.loraq.tools.topics.PipelineTopics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * collect, watch and jobs against the real broker and registry, with the job-progress service running in-process.
+ * Completions are written the way the consumer engine writes them (Avro, transactional producer); the engine itself
+ * is not part of this test.
+ */
+@ExtendWith(LocalStackExtension.class)
+class CollectAndWatchTest {
+
+    private static final JsonMapper JSON = new JsonMapper();
+    private static JobProgressService service;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start(LocalStack stack) throws Exception {
+        PipelineFixture.createTopics(stack);
+        service = new JobProgressService(PipelineFixture.config(stack));
+        service.start();
+        assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "progress service running, state " + service.state());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private String submit(LocalStack stack, String name, String content, String jobId) throws Exception {
+        Path file = Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+        CliRun run = CliRun.of(args(stack, "submit", file.toString(), "--tenant", TENANT, "--job-id", jobId));
+        assertEquals(0, run.exitCode(), run::toString);
+        return run.out().trim();
+    }
+
+    /** Answers every prompt of the job like the engine would; requests of adapter "missing-adapter" fail. */
+    private static void answer(LocalStack stack, String jobId, Set<String> skip) {
+        List<ConsumerRecord<String, PromptRequest>> prompts = PipelineFixture.committedPrompts(stack, jobId);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-engine-" + jobId);
+        AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+        values.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            Instant at = Instant.now();
+            for (ConsumerRecord<String, PromptRequest> record : prompts) {
+                PromptRequest request = record.value();
+                if (skip.contains(request.getRequestId())) {
+                    continue;
+                }
+                at = at.plusMillis(100);
+                Completion completion = "missing-adapter".equals(request.getAdapterId())
+                        ? Completions.error(TENANT, jobId, request.getRequestId(), request.getAdapterId(), "unknown_adapter", at)
+                        : Completions.ok(TENANT, jobId, request.getRequestId(), request.getAdapterId(), "answer to " + request.getRequestId(), 12, 5, at);
+                producer.send(new ProducerRecord<>(PipelineTopics.completions(TENANT), request.getRequestId(), completion));
+            }
+            producer.commitTransaction();
+        }
+    }
+
+    private static List<JsonNode> lines(Path file) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void shouldCollectOpenAiJobWithErrorsApartAndWatchReachesFullProgress(LocalStack stack) throws Exception {
+        String jobId = submit(stack, "batch.jsonl", """
+                {"custom_id": "c-1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "acme-support", "messages": [{"role": "user", "content": "a"}]}}
+                {"custom_id": "c-2", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "acme-sql", "messages": [{"role": "user", "content": "b"}]}}
+                {"custom_id": "c-3", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "missing-adapter", "messages": [{"role": "user", "content": "c"}]}}
+                {"custom_id": "c-4", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "base", "messages": [{"role": "user", "content": "d"}]}}
+                """, "collect-openai");
+        answer(stack, jobId, Set.of());
+
+        CliRun watch = CliRun.of(args(stack, "watch", jobId, "--timeout", "PT60S"));
+        assertEquals(0, watch.exitCode(), watch::toString);
+        assertTrue(watch.err().contains("100%  4/4"), watch::toString);
+        assertTrue(watch.out().contains("collect-openai completed total=4 completed=3 failed=1 prompt_tokens=36 completion_tokens=15"), watch::toString);
+
+        Path out = dir.resolve("results.jsonl");
+        CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--out", out.toString(), "--timeout", "PT30S"));
+        assertEquals(0, collect.exitCode(), collect::toString);
+        List<JsonNode> results = lines(out);
+        List<JsonNode> errors = lines(dir.resolve("results.errors.jsonl"));
+        assertEquals(List.of("c-1", "c-2", "c-4"), results.stream().map(n -> n.get("custom_id").asText()).sorted().toList(),
+                "every successful custom_id exactly once");
+        assertEquals(List.of("c-3"), errors.stream().map(n -> n.get("custom_id").asText()).toList());
+        JsonNode first = results.stream().filter(n -> n.get("custom_id").asText().equals("c-1")).findFirst().orElseThrow();
+        assertTrue(first.get("id").asText().startsWith("batch_req_"));
+        assertEquals(200, first.at("/response/status_code").asInt());
+        assertEquals("chat.completion", first.at("/response/body/object").asText());
+        assertEquals("acme-support", first.at("/response/body/model").asText());
+        assertEquals("answer to c-1", first.at("/response/body/choices/0/message/content").asText());
+        assertEquals("stop", first.at("/response/body/choices/0/finish_reason").asText());
+        assertEquals(17, first.at("/response/body/usage/total_tokens").asInt());
+        assertTrue(first.get("error").isNull());
+        assertEquals("unknown_adapter", errors.getFirst().at("/error/code").asText());
+        assertTrue(errors.getFirst().get("response").isNull());
+
+        CliRun jobs = CliRun.of(args(stack, "jobs", "--tenant", TENANT));
+        assertEquals(0, jobs.exitCode(), jobs::toString);
+        assertTrue(jobs.out().lines().anyMatch(l -> l.startsWith("collect-openai") && l.contains("completed") && l.matches(".*\\s4\\s+3\\s+1\\s*")), jobs::toString);
+    }
+
+    @Test
+    void shouldCollectOurFormatJob(LocalStack stack) throws Exception {
+        String jobId = submit(stack, "ours.jsonl", """
+                {"request_id": "r-1", "adapter": "acme-support", "prompt": "x"}
+                {"request_id": "r-2", "adapter": null, "messages": [{"role": "user", "content": "y"}]}
+                """, "collect-loraq");
+        answer(stack, jobId, Set.of());
+        CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--timeout", "PT30S"));
+        assertEquals(0, collect.exitCode(), collect::toString);
+        List<JsonNode> results = new ArrayList<>();
+        for (String line : collect.out().lines().toList()) {
+            results.add(JSON.readTree(line));
+        }
+        Map<String, JsonNode> byId = results.stream().collect(Collectors.toMap(n -> n.get("request_id").asText(), n -> n));
+        assertEquals(Set.of("r-1", "r-2"), byId.keySet());
+        assertEquals(2, results.size(), "each request once");
+        assertEquals("OK", byId.get("r-1").get("status").asText());
+        assertEquals("answer to r-1", byId.get("r-1").get("text").asText());
+        assertEquals("collect-loraq", byId.get("r-1").get("job_id").asText());
+        assertEquals(12, byId.get("r-1").at("/usage/prompt_tokens").asInt());
+        assertTrue(byId.get("r-2").get("adapter_id").isNull());
+    }
+
+    @Test
+    void shouldNameMissingRequestsAtTimeout(LocalStack stack) throws Exception {
+        String jobId = submit(stack, "partial.jsonl", """
+                {"request_id": "p-1", "adapter": "acme-support", "prompt": "x"}
+                {"request_id": "p-2", "adapter": "acme-support", "prompt": "y"}
+                {"request_id": "p-3", "adapter": "acme-sql", "prompt": "z"}
+                """, "collect-partial");
+        answer(stack, jobId, Set.of("p-2", "p-3"));
+        long start = System.nanoTime();
+        CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--format", "loraq", "--timeout", "PT3S"));
+        assertEquals(ExitCodes.INCOMPLETE, collect.exitCode(), collect::toString);
+        assertTrue(System.nanoTime() - start < 30_000_000_000L);
+        assertTrue(collect.err().contains("2 request(s) missing"), collect::toString);
+        assertTrue(collect.err().contains("missing request_id p-2"), collect::toString);
+        assertTrue(collect.err().contains("missing request_id p-3"), collect::toString);
+        assertEquals(1, collect.out().lines().count(), "the one result that is in is still written");
+
+        CliRun watch = CliRun.of(args(stack, "watch", jobId, "--timeout", "PT3S"));
+        assertEquals(ExitCodes.INCOMPLETE, watch.exitCode(), watch::toString);
+        assertTrue(watch.out().contains("collect-partial in_progress total=3 completed=1 failed=0"), watch::toString);
+    }
+
+    @Test
+    void shouldReportDuplicateCompletions(LocalStack stack) throws Exception {
+        String jobId = submit(stack, "dup.jsonl", """
+                {"request_id": "d-1", "adapter": "acme-support", "prompt": "x"}
+                """, "collect-duplicate");
+        answer(stack, jobId, Set.of());
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+        values.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            // Same partition as the first (same key), after it.
+            producer.send(new ProducerRecord<>(PipelineTopics.completions(TENANT), "d-1",
+                    Completions.ok(TENANT, jobId, "d-1", "acme-support", "second answer", 1, 1, Instant.now()))).get();
+        }
+        CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--timeout", "PT5S"));
+        // The job is complete after the first completion; the duplicate is seen only if it is read in the same poll.
+        assertTrue(collect.exitCode() == ExitCodes.OK || collect.exitCode() == ExitCodes.DUPLICATES, collect::toString);
+        assertEquals(1, collect.out().lines().count(), "d-1 written once: " + collect);
+        if (collect.exitCode() == ExitCodes.DUPLICATES) {
+            assertTrue(collect.err().contains("duplicate completion"), collect::toString);
+        }
+    }
+
+    @Test
+    void shouldFailClearlyForUnknownJob(LocalStack stack) {
+        CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", "no-such-job", "--timeout", "PT1S"));
+        assertEquals(ExitCodes.JOB, collect.exitCode(), collect::toString);
+        assertTrue(collect.err().contains("job 'no-such-job' of tenant 'acme' not found"), collect::toString);
+    }
+}

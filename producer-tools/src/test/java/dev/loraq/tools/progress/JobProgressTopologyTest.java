@@ -1,0 +1,97 @@
+package dev.loraq.tools.progress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.avro.JobManifest;
+import dev.loraq.schemas.serde.AvroSerde;
+import dev.loraq.schemas.serde.LoraqSerdes;
+import dev.loraq.stack.LocalStack;
+import dev.loraq.stack.junit.LocalStackExtension;
+import dev.loraq.tools.topics.PipelineTopics;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The progress topology driven by TopologyTestDriver; Avro serdes talk to the real registry of the local stack. */
+@ExtendWith(LocalStackExtension.class)
+class JobProgressTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+    private static JobManifest manifest(String job, String tenant, long count) {
+        return JobManifest.newBuilder().setJobId(job).setTenantId(tenant).setRequestCount(count).setSubmittedAt(T0).build();
+    }
+
+    @Test
+    void shouldTrackJobFromManifestToCompletedAcrossTenantTopics(LocalStack stack) {
+        Map<String, Object> registry = Map.of("schema.registry.url", stack.registryUrl());
+        try (AvroSerde<JobManifest> manifests = LoraqSerdes.jobManifest(registry, false);
+             AvroSerde<Completion> completions = LoraqSerdes.completion(registry, false)) {
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "progress-ttd");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+            try (TopologyTestDriver driver = new TopologyTestDriver(JobProgressTopology.build(manifests, completions), props)) {
+                TestInputTopic<String, JobManifest> jobs = driver.createInputTopic(PipelineTopics.JOBS, Serdes.String().serializer(), manifests.serializer());
+                TestInputTopic<String, Completion> acme = driver.createInputTopic(PipelineTopics.completions("acme"), Serdes.String().serializer(), completions.serializer());
+                TestInputTopic<String, Completion> globex = driver.createInputTopic(PipelineTopics.completions("globex"), Serdes.String().serializer(), completions.serializer());
+                TestOutputTopic<String, JobProgress> progress = driver.createOutputTopic(PipelineTopics.JOB_PROGRESS,
+                        Serdes.String().deserializer(), JsonSerde.jobProgress().deserializer());
+
+                jobs.pipeInput("job-a", manifest("job-a", "acme", 3));
+                JobProgress announced = progress.readValue();
+                assertEquals(new JobProgress("job-a", "acme", 3, 0, 0, 0, 0, T0.toEpochMilli(), 0, 0, JobStatus.VALIDATING), announced);
+
+                acme.pipeInput("k", Completions.ok("acme", "job-a", "r1", "ad", "one", 10, 4, T0.plusSeconds(1)));
+                assertEquals(JobStatus.IN_PROGRESS, progress.readValue().status());
+                globex.pipeInput("k", Completions.ok("globex", "job-b", "x1", "ad", "other job", 1, 1, T0.plusSeconds(1)));
+                JobProgress other = progress.readValue();
+                assertEquals("job-b", other.jobId());
+                assertEquals(-1, other.total(), "a job whose manifest is unknown has no total");
+                assertEquals(JobStatus.IN_PROGRESS, other.status());
+
+                acme.pipeInput("k", Completions.error("acme", "job-a", "r2", "ad", "unknown_adapter", T0.plusSeconds(2)));
+                acme.pipeInput("k", Completions.ok("acme", "job-a", "r3", "ad", "three", 20, 6, T0.plusSeconds(3)));
+                List<JobProgress> rows = progress.readValuesToList();
+                JobProgress done = rows.getLast();
+                assertEquals(3, done.total());
+                assertEquals(2, done.completed());
+                assertEquals(1, done.failed());
+                assertEquals(30, done.promptTokens());
+                assertEquals(10, done.completionTokens());
+                assertEquals(T0.plusSeconds(1).toEpochMilli(), done.firstCompletionAt());
+                assertEquals(T0.plusSeconds(3).toEpochMilli(), done.lastCompletionAt());
+                assertEquals(JobStatus.COMPLETED, done.status());
+                assertEquals(1.0, done.fraction());
+                assertEquals(1.5, done.requestsPerSecond(), 1e-9);
+                assertEquals(0, done.etaSeconds());
+
+                // The manifest arriving late fills the total in.
+                jobs.pipeInput("job-b", manifest("job-b", "globex", 1));
+                JobProgress late = progress.readValue();
+                assertEquals(1, late.total());
+                assertEquals(JobStatus.COMPLETED, late.status());
+                assertTrue(progress.isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void shouldMarkJobFailedWhenEveryRequestFailed() {
+        assertEquals(JobStatus.FAILED, JobProgress.status(2, 0, 2));
+        assertEquals(JobStatus.COMPLETED, JobProgress.status(2, 1, 1));
+        assertEquals(JobStatus.COMPLETED, JobProgress.status(0, 0, 0));
+        assertEquals(JobStatus.VALIDATING, JobProgress.status(2, 0, 0));
+        assertEquals(JobStatus.IN_PROGRESS, JobProgress.status(2, 0, 1));
+    }
+}
