@@ -36,6 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,6 +65,7 @@ public final class Engine implements AutoCloseable {
     private final int kvCapacityTokens;
     private final String modelId;
     private final AtomicLong arrivals = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Engine(EngineConfig config) throws IOException {
         if (config.backend() != BackendType.CPU) {
@@ -216,9 +218,12 @@ public final class Engine implements AutoCloseable {
         return adapterSource.locate(AdapterId.of(adapterId));
     }
 
-    /** Stops the scheduler (held requests complete as cancelled) and frees the model. */
+    /** Stops the scheduler (held requests complete as cancelled) and frees the model; idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         scheduler.stop();
         try {
             schedulerThread.join(TimeUnit.SECONDS.toMillis(30));
