@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one job's completions from its tenant's topic (read_committed) until as many distinct requests as the
  * manifest announced are in, or until the timeout; then names the missing request ids, read back from the job's
- * prompt records. Every request is written once; further completions of it are reported as duplicates.
+ * prompt records. Every request is written once; further completions of it are reported as duplicates, including
+ * those already committed up to the topic's end when the last needed completion arrives (read on to that end).
  */
 public final class CompletionCollector {
 
@@ -84,27 +85,62 @@ public final class CompletionCollector {
             }
             while (!partitions.isEmpty() && seen.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, Completion> record : poll(consumer)) {
-                    Completion completion = record.value();
-                    if (completion == null || !jobId.equals(completion.getJobId())) {
-                        continue;
-                    }
-                    if (!seen.add(completion.getRequestId())) {
-                        duplicates.add("request_id " + completion.getRequestId() + " again at " + record.topic() + "-"
-                                + record.partition() + "@" + record.offset());
-                        LOG.warn("duplicate completion jobId={} requestId={} topic={} partition={} offset={}", jobId,
-                                completion.getRequestId(), record.topic(), record.partition(), record.offset());
-                        continue;
-                    }
-                    boolean ok = completion.getStatus() == CompletionStatus.OK;
-                    write(ok ? out : errors, ok ? lines.success(completion) : lines.error(completion));
-                    counts[ok ? 0 : 1]++;
+                    accept(record, jobId, seen, duplicates, counts, lines, out, errors);
                 }
+            }
+            if (!partitions.isEmpty() && seen.size() >= expected) {
+                readToCurrentEnd(consumer, partitions, record -> accept(record, jobId, seen, duplicates, counts, lines, out, errors));
             }
         } catch (SerializationException e) {
             throw registryFailure(e);
         }
         List<String> missing = seen.size() < expected ? missing(manifest, seen) : List.of();
         return new CollectResult(expected, counts[0], counts[1], missing, duplicates);
+    }
+
+    /** Writes a completion of the job once; a further completion of the same request is recorded as a duplicate. */
+    private static void accept(ConsumerRecord<String, Completion> record, String jobId, Set<String> seen, List<String> duplicates,
+                               long[] counts, CompletionLines lines, Writer out, Writer errors) {
+        Completion completion = record.value();
+        if (completion == null || !jobId.equals(completion.getJobId())) {
+            return;
+        }
+        if (!seen.add(completion.getRequestId())) {
+            duplicates.add("request_id " + completion.getRequestId() + " again at " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset());
+            LOG.warn("duplicate completion jobId={} requestId={} topic={} partition={} offset={}", jobId,
+                    completion.getRequestId(), record.topic(), record.partition(), record.offset());
+            return;
+        }
+        boolean ok = completion.getStatus() == CompletionStatus.OK;
+        write(ok ? out : errors, ok ? lines.success(completion) : lines.error(completion));
+        counts[ok ? 0 : 1]++;
+    }
+
+    /**
+     * Once every request is in, reads on to the end offsets of this moment (the last stable offsets, as a
+     * read_committed reader sees them), so a duplicate already committed after the last needed completion is reported
+     * too. Bounded by kafka.timeout.ms; later duplicates are not waited for.
+     */
+    private void readToCurrentEnd(KafkaConsumer<String, Completion> consumer, List<TopicPartition> partitions,
+                                  java.util.function.Consumer<ConsumerRecord<String, Completion>> handler) {
+        Duration timeout = Duration.ofMillis(config.kafkaTimeoutMs());
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !reached(consumer, ends, timeout)) {
+            for (ConsumerRecord<String, Completion> record : poll(consumer)) {
+                handler.accept(record);
+            }
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<String, Completion> consumer, Map<TopicPartition, Long> ends, Duration timeout) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey(), timeout) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Iterable<ConsumerRecord<String, Completion>> poll(KafkaConsumer<String, Completion> consumer) {

@@ -13,24 +13,29 @@ import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The job-progress table: job manifests (loraq.jobs, a table keyed by job id) outer-joined with a per-job tally of
- * every tenant's completions (all loraq.completions.* topics, re-keyed by job id), written as {@link JobProgress}
- * JSON to the compacted loraq.job-progress. An outer join, so a job shows up as soon as either side exists.
+ * every tenant's completions (all loraq.completions.* topics, re-keyed by job id, each (job, request) counted once),
+ * written as {@link JobProgress} JSON to the compacted loraq.job-progress. An outer join, so a job shows up as soon as either side exists.
  */
 public final class JobProgressTopology {
 
     public static final String MANIFEST_STORE = "job-manifests";
     public static final String TALLY_STORE = "job-completion-tallies";
     public static final String PROGRESS_STORE = "job-progress";
+    /** (job id, request id) pairs already counted; see {@link FirstCompletionFilter}. */
+    public static final String SEEN_STORE = "job-seen-requests";
 
     private JobProgressTopology() {
     }
 
     public static Topology build(Serde<JobManifest> manifests, Serde<Completion> completions) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()));
         KTable<String, JobManifest> jobs = builder.table(PipelineTopics.JOBS, Consumed.with(Serdes.String(), manifests),
                 Materialized.<String, JobManifest, KeyValueStore<Bytes, byte[]>>as(MANIFEST_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(manifests));
@@ -38,7 +43,9 @@ public final class JobProgressTopology {
                 .stream(PipelineTopics.ALL_COMPLETIONS, Consumed.with(Serdes.String(), completions))
                 .filter((key, completion) -> completion != null)
                 .selectKey((key, completion) -> completion.getJobId())
-                .groupByKey(Grouped.with("completions-by-job", Serdes.String(), completions))
+                .repartition(Repartitioned.with(Serdes.String(), completions).withName("completions-by-job"))
+                .processValues(() -> new FirstCompletionFilter(SEEN_STORE), SEEN_STORE)
+                .groupByKey(Grouped.with(Serdes.String(), completions))
                 .aggregate(CompletionTally::empty, (jobId, completion, tally) -> tally.add(completion),
                         Materialized.<String, CompletionTally, KeyValueStore<Bytes, byte[]>>as(TALLY_STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(CompletionTally.class)));

@@ -41,7 +41,7 @@ class JobFileValidatorTest {
     @Test
     void shouldReadOurFormatWithEverySamplingField() throws Exception {
         ValidatedJob job = validate(InputFormat.AUTO, """
-                {"request_id": "r1", "adapter": "acme/support-v2", "prompt": "Hello", "max_tokens": 32, "temperature": 0.5, "top_p": 0.9, "top_k": 40, "seed": 7, "stop": ["\\n\\n"], "priority": 3, "metadata": {"ticket": "T-1"}}
+                {"request_id": "r1", "adapter": "acme-support-v2", "prompt": "Hello", "max_tokens": 32, "temperature": 0.5, "top_p": 0.9, "top_k": 40, "seed": 7, "stop": ["\\n\\n"], "priority": 3, "metadata": {"ticket": "T-1"}}
                 {"request_id": "r2", "adapter": null, "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]}
                 """);
         assertEquals(InputFormat.LORAQ, job.format());
@@ -50,7 +50,7 @@ class JobFileValidatorTest {
         assertEquals("r1", first.getRequestId());
         assertEquals("job-1", first.getJobId());
         assertEquals("acme", first.getTenantId());
-        assertEquals("acme/support-v2", first.getAdapterId());
+        assertEquals("acme-support-v2", first.getAdapterId());
         assertEquals("Hello", first.getPrompt());
         assertEquals(32, first.getSampling().getMaxTokens());
         assertEquals(0.5f, first.getSampling().getTemperature());
@@ -181,11 +181,15 @@ class JobFileValidatorTest {
                 [1, 2]
 
                 {"request_id": "r5", "adapter": "../etc", "prompt": "x"}
+                {"request_id": "r6", "adapter": "acme/support", "prompt": "x"}
+                {"request_id": "r7", "adapter": "-rf", "prompt": "x"}
                 """);
         assertProblem(problems, 1, "malformed JSON");
         assertProblem(problems, 3, "must be one JSON object, got array");
         assertProblem(problems, 5, "adapter id");
-        assertEquals(3, problems.size(), problems::toString);
+        assertProblem(problems, 6, "adapter id");
+        assertProblem(problems, 7, "adapter id");
+        assertEquals(5, problems.size(), problems::toString);
     }
 
     @Test

@@ -87,6 +87,42 @@ class JobProgressTopologyTest {
     }
 
     @Test
+    void shouldCountEachRequestOnceWhenCompletionsAreDuplicated(LocalStack stack) {
+        Map<String, Object> registry = Map.of("schema.registry.url", stack.registryUrl());
+        try (AvroSerde<JobManifest> manifests = LoraqSerdes.jobManifest(registry, false);
+             AvroSerde<Completion> completions = LoraqSerdes.completion(registry, false)) {
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "progress-ttd-dup");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+            try (TopologyTestDriver driver = new TopologyTestDriver(JobProgressTopology.build(manifests, completions), props)) {
+                TestInputTopic<String, JobManifest> jobs = driver.createInputTopic(PipelineTopics.JOBS, Serdes.String().serializer(), manifests.serializer());
+                TestInputTopic<String, Completion> acme = driver.createInputTopic(PipelineTopics.completions("acme"), Serdes.String().serializer(), completions.serializer());
+                TestOutputTopic<String, JobProgress> progress = driver.createOutputTopic(PipelineTopics.JOB_PROGRESS,
+                        Serdes.String().deserializer(), JsonSerde.jobProgress().deserializer());
+                jobs.pipeInput("job-d", manifest("job-d", "acme", 2));
+                acme.pipeInput("r1", Completions.ok("acme", "job-d", "r1", "ad", "one", 10, 4, T0.plusSeconds(1)));
+                acme.pipeInput("r1", Completions.ok("acme", "job-d", "r1", "ad", "one again", 10, 4, T0.plusSeconds(2)));
+                acme.pipeInput("r1", Completions.error("acme", "job-d", "r1", "ad", "engine_error", T0.plusSeconds(3)));
+                JobProgress afterDuplicates = progress.readValuesToList().getLast();
+                assertEquals(1, afterDuplicates.completed(), "r1 counted once");
+                assertEquals(0, afterDuplicates.failed());
+                assertEquals(10, afterDuplicates.promptTokens());
+                assertEquals(JobStatus.IN_PROGRESS, afterDuplicates.status(), "one of two requests done, not 3 of 2");
+                // The same request id in another job is another request.
+                acme.pipeInput("r1", Completions.ok("acme", "job-e", "r1", "ad", "other job", 1, 1, T0.plusSeconds(3)));
+                assertEquals(1, progress.readValuesToList().getLast().completed());
+                acme.pipeInput("r2", Completions.ok("acme", "job-d", "r2", "ad", "two", 20, 6, T0.plusSeconds(4)));
+                JobProgress done = progress.readValuesToList().getLast();
+                assertEquals("job-d", done.jobId());
+                assertEquals(2, done.completed());
+                assertEquals(0, done.failed());
+                assertEquals(JobStatus.COMPLETED, done.status());
+            }
+        }
+    }
+
+    @Test
     void shouldMarkJobFailedWhenEveryRequestFailed() {
         assertEquals(JobStatus.FAILED, JobProgress.status(2, 0, 2));
         assertEquals(JobStatus.COMPLETED, JobProgress.status(2, 1, 1));
