@@ -143,13 +143,13 @@ public final class KvCache {
 
     /** Index of the token's K (or V) row in {@link #keys(int)} / {@link #values(int)}; position must be reserved. */
     public int rowOffset(int seq, int position) {
-        int[] table = tables[seq];
+        boolean isOpen = seq >= 0 && seq < handleCount && open[seq];
         int blk = position / blockSize;
-        if (!open[seq] || position < 0 || blk >= tableLength[seq]) {
+        if (!isOpen || position < 0 || blk >= tableLength[seq]) {
             throw new IllegalStateException("KV sequence " + seq + " has no reserved slot for position " + position
-                    + " (capacity " + (open[seq] ? tableLength[seq] * blockSize : 0) + ")");
+                    + " (" + (isOpen ? "capacity " + tableLength[seq] * blockSize : "sequence not open") + ")");
         }
-        return (table[blk] * blockSize + position % blockSize) * kvDim;
+        return (tables[seq][blk] * blockSize + position % blockSize) * kvDim;
     }
 
     /** The sequence's block table (valid entries: capacity / blockSize); for hot loops, do not modify. */

@@ -73,7 +73,8 @@ public final class BatchScheduler implements Runnable {
         this.maxBatchedTokens = maxBatchedTokens;
         this.vocabSize = backend.config().vocabSize();
         this.modelId = modelId;
-        this.batch = new StepBatch(Math.max(maxBatchedTokens, maxNumSeqs), vocabSize);
+        // At most one row per sequence asks for logits in a step, so the logits buffer needs maxNumSeqs rows only.
+        this.batch = new StepBatch(Math.max(maxBatchedTokens, maxNumSeqs), maxNumSeqs, vocabSize);
         this.logitsOwner = new Sequence[Math.max(maxBatchedTokens, maxNumSeqs)];
         this.chunk = new int[maxNumSeqs];
         this.slotInStep = new boolean[adapters.slots() + 1];

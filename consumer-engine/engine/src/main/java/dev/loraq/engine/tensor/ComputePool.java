@@ -1,44 +1,51 @@
 package dev.loraq.engine.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of compute threads that run one job split into parts: the caller runs part 0 itself and
- * the workers parts 1..n-1. Workers spin briefly between jobs (a decode step dispatches a few hundred
- * jobs, and parking each time would cost more than the work), then park. Dispatch does not allocate.
- * Only one thread may call {@link #run} at a time.
+ * A fixed set of compute threads that run one job split into parts. The parts (a few per thread) are
+ * handed out through an atomic counter, so the caller, which takes parts too, finishes the work of a
+ * worker the OS has descheduled instead of waiting for it. Workers spin briefly between jobs (a decode step
+ * dispatches a few hundred jobs; parking each time would cost more than the work), then park. Dispatch does
+ * not allocate. Only one thread may call {@link #run} at a time.
  */
 public final class ComputePool implements AutoCloseable {
-    /** A job split into parts; part p of parts runs on one thread. */
+    /** A job split into parts; {@code thread} (0 = the caller) indexes per-thread scratch. */
     @FunctionalInterface
     public interface Job {
-        void run(int part, int parts);
+        void run(int part, int parts, int thread);
     }
 
     private static final long SPIN_NANOS = 200_000;
+    private static final int PARTS_PER_THREAD = 4;
 
-    private final int parts;
+    private final int threads;
     private final Thread[] workers;
     private final boolean[] waiting;
-    private final AtomicInteger remaining = new AtomicInteger();
+    private final Object waitingLock = new Object();
+    // Generation in the high 32 bits, next part in the low 32: a part is taken by a CAS, which can only
+    // succeed while that generation's job is still in progress, so a late worker never runs a stale job.
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger donePart = new AtomicInteger();
     private volatile Job job;
+    private volatile int jobParts;
     private volatile long generation;
     private volatile boolean closed;
     private volatile Throwable failure;
-    private final Object waitingLock = new Object();
 
     /** @param threads total threads including the caller (1 = run everything on the caller) */
     public ComputePool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        this.parts = threads;
+        this.threads = threads;
         this.workers = new Thread[threads - 1];
         this.waiting = new boolean[threads - 1];
         for (int w = 0; w < workers.length; w++) {
-            int part = w + 1;
-            Thread t = Thread.ofPlatform().daemon().name("loraq-compute-" + part).unstarted(() -> workLoop(part));
+            int index = w + 1;
+            Thread t = Thread.ofPlatform().daemon().name("loraq-compute-" + index).unstarted(() -> workLoop(index));
             workers[w] = t;
             t.start();
         }
@@ -46,19 +53,29 @@ public final class ComputePool implements AutoCloseable {
 
     /** Threads taking part in each job, the caller included. */
     public int threads() {
-        return parts;
+        return threads;
     }
 
-    /** Runs the job on all threads and returns when every part is done; rethrows a part's failure. */
+    /** Runs the job in {@code threads * 4} parts (1 part with one thread) and returns when all are done. */
     public void run(Job j) {
-        if (parts == 1) {
-            j.run(0, 1);
+        run(j, threads == 1 ? 1 : threads * PARTS_PER_THREAD);
+    }
+
+    /** Runs the job in {@code parts} parts; rethrows the first failure. */
+    public void run(Job j, int parts) {
+        if (threads == 1) {
+            for (int p = 0; p < parts; p++) {
+                j.run(p, parts, 0);
+            }
             return;
         }
         failure = null;
+        donePart.set(0);
         job = j;
-        remaining.set(parts - 1);
-        generation = generation + 1;
+        jobParts = parts;
+        long gen = generation + 1;
+        ticket.set(gen << 32);
+        generation = gen;
         synchronized (waitingLock) {
             for (int w = 0; w < workers.length; w++) {
                 if (waiting[w]) {
@@ -66,14 +83,11 @@ public final class ComputePool implements AutoCloseable {
                 }
             }
         }
-        try {
-            j.run(0, parts);
-        } finally {
-            while (remaining.get() != 0) {
-                Thread.onSpinWait();
-            }
-            job = null;
+        work(gen, 0);
+        while (donePart.get() != parts) {
+            Thread.onSpinWait();
         }
+        job = null;
         Throwable t = failure;
         if (t != null) {
             if (t instanceof RuntimeException re) {
@@ -86,7 +100,33 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    private void workLoop(int part) {
+    /** Takes and runs parts of generation {@code gen} until none is left. */
+    private void work(long gen, int thread) {
+        while (true) {
+            long t = ticket.get();
+            if ((t >>> 32) != gen) {
+                return;
+            }
+            Job j = job;
+            int parts = jobParts;
+            int p = (int) t;
+            if (p >= parts) {
+                return;
+            }
+            if (!ticket.compareAndSet(t, t + 1)) {
+                continue;
+            }
+            try {
+                j.run(p, parts, thread);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                donePart.incrementAndGet();
+            }
+        }
+    }
+
+    private void workLoop(int index) {
         long seen = 0;
         while (true) {
             long spinStart = System.nanoTime();
@@ -95,13 +135,13 @@ public final class ComputePool implements AutoCloseable {
                     Thread.onSpinWait();
                 } else {
                     synchronized (waitingLock) {
-                        waiting[part - 1] = true;
+                        waiting[index - 1] = true;
                     }
                     if (generation == seen && !closed) {
                         LockSupport.park(this);
                     }
                     synchronized (waitingLock) {
-                        waiting[part - 1] = false;
+                        waiting[index - 1] = false;
                     }
                 }
             }
@@ -109,13 +149,7 @@ public final class ComputePool implements AutoCloseable {
                 return;
             }
             seen = generation;
-            try {
-                job.run(part, parts);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                remaining.decrementAndGet();
-            }
+            work(seen, index);
         }
     }
 

@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -12,9 +11,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The hot kernels on the Vector API. The species is fixed per instance: production uses {@link #PREFERRED}
- * (chosen once), tests build one per vector width and compare with {@link ScalarKernels}. Scalar code only
- * handles loop tails. Nothing here allocates except the convenience {@link #matmul(WeightMatrix, float[], int, float[])}.
+ * The hot kernels on the Vector API. The species is chosen once per JVM: the preferred one, or the width
+ * in system property {@value #BITS_PROPERTY} (the tests run the kernels at every width this way, each
+ * width in its own JVM, and compare with {@link ScalarKernels}). Scalar code only handles loop tails. Nothing here allocates except the convenience {@link #matmul(WeightMatrix, float[], int, float[])}.
  *
  * <p>bf16 matmul: one IntVector load holds 2L bf16 weights; shifting left 16 gives the even elements as
  * f32, masking the high half gives the odd ones. The activations are permuted once per matmul into the
@@ -29,15 +28,11 @@ public final class VectorKernels {
     private static final VectorSpecies<Float> F = chooseSpecies();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final int LANES = F.length();
-    // int8 weights: the narrowest byte vector holding at least LANES bytes (64 bits minimum), widened to
-    // f32 in BYTE_PARTS parts (1 part from 256 bits up).
-    private static final int BYTES_PER_LOAD = Math.max(8, LANES);
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(BYTES_PER_LOAD * 8));
-    private static final int BYTE_PARTS = BYTES_PER_LOAD / LANES;
 
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int TILE = 4;
+    private static final float TWO_POW_M24 = 0x1.0p-24f;
 
     private VectorKernels() {
     }
@@ -278,85 +273,63 @@ public final class VectorKernels {
     }
 
     private static void matmulInt8(Int8Matrix m, float[] x, int n, float[] y, int rowStart, int rowEnd) {
-        MemorySegment q = m.quants();
-        MemorySegment sc = m.scales();
+        if (m.lanes() != LANES) {
+            throw new IllegalArgumentException("int8 matrix interleaved for " + m.lanes() + " lanes, kernels use " + LANES);
+        }
         int cols = m.cols();
         int rows = m.rows();
-        int blocks = m.blocksPerRow();
-        int fullBlocks = cols / Int8Matrix.BLOCK;
-        int o = rowStart;
-        for (; o <= rowEnd - TILE; o += TILE) {
-            long q0 = (long) o * cols;
-            long q1 = q0 + cols;
-            long q2 = q1 + cols;
-            long q3 = q2 + cols;
-            long s0i = (long) o * blocks;
+        int full = cols - cols % (4 * LANES);
+        // One weight row at a time for all activation rows: the row (at most a few KB) stays in L1.
+        for (int o = rowStart; o < rowEnd; o++) {
             for (int r = 0; r < n; r++) {
-                int xo = r * cols;
-                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
-                for (int blk = 0; blk < fullBlocks; blk++) {
-                    FloatVector d0 = FloatVector.zero(F), d1 = FloatVector.zero(F), d2 = FloatVector.zero(F), d3 = FloatVector.zero(F);
-                    int cStart = blk * Int8Matrix.BLOCK;
-                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += BYTES_PER_LOAD) {
-                        ByteVector w0 = ByteVector.fromMemorySegment(B, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector w1 = ByteVector.fromMemorySegment(B, q, q1 + c, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector w2 = ByteVector.fromMemorySegment(B, q, q2 + c, ByteOrder.LITTLE_ENDIAN);
-                        ByteVector w3 = ByteVector.fromMemorySegment(B, q, q3 + c, ByteOrder.LITTLE_ENDIAN);
-                        for (int p = 0; p < byteParts; p++) {
-                            FloatVector xv = FloatVector.fromArray(F, x, xo + c + p * LANES);
-                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, F, p)).fma(xv, d0);
-                            d1 = ((FloatVector) w1.convertShape(VectorOperators.B2F, F, p)).fma(xv, d1);
-                            d2 = ((FloatVector) w2.convertShape(VectorOperators.B2F, F, p)).fma(xv, d2);
-                            d3 = ((FloatVector) w3.convertShape(VectorOperators.B2F, F, p)).fma(xv, d3);
-                        }
-                    }
-                    a0 = d0.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + blk)), a0);
-                    a1 = d1.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + blocks + blk)), a1);
-                    a2 = d2.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + 2L * blocks + blk)), a2);
-                    a3 = d3.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + 3L * blocks + blk)), a3);
-                }
-                int yo = r * rows + o;
-                y[yo] = a0.reduceLanes(VectorOperators.ADD) + int8Tail(m, o, x, xo, fullBlocks);
-                y[yo + 1] = a1.reduceLanes(VectorOperators.ADD) + int8Tail(m, o + 1, x, xo, fullBlocks);
-                y[yo + 2] = a2.reduceLanes(VectorOperators.ADD) + int8Tail(m, o + 2, x, xo, fullBlocks);
-                y[yo + 3] = a3.reduceLanes(VectorOperators.ADD) + int8Tail(m, o + 3, x, xo, fullBlocks);
-            }
-        }
-        for (; o < rowEnd; o++) {
-            long q0 = (long) o * cols;
-            long s0i = (long) o * blocks;
-            for (int r = 0; r < n; r++) {
-                int xo = r * cols;
-                FloatVector a0 = FloatVector.zero(F);
-                for (int blk = 0; blk < fullBlocks; blk++) {
-                    FloatVector d0 = FloatVector.zero(F);
-                    int cStart = blk * Int8Matrix.BLOCK;
-                    for (int c = cStart; c < cStart + Int8Matrix.BLOCK; c += BYTES_PER_LOAD) {
-                        ByteVector w0 = ByteVector.fromMemorySegment(B, q, q0 + c, ByteOrder.LITTLE_ENDIAN);
-                        for (int p = 0; p < byteParts; p++) {
-                            d0 = ((FloatVector) w0.convertShape(VectorOperators.B2F, F, p))
-                                    .fma(FloatVector.fromArray(F, x, xo + c + p * LANES), d0);
-                        }
-                    }
-                    a0 = d0.fma(FloatVector.broadcast(F, sc.getAtIndex(FLOAT, s0i + blk)), a0);
-                }
-                y[r * rows + o] = a0.reduceLanes(VectorOperators.ADD) + int8Tail(m, o, x, xo, fullBlocks);
+                y[r * rows + o] = int8Row(m, o, x, r * cols, full) + int8Tail(m, o, x, r * cols, full);
             }
         }
     }
 
-    /** The last, shorter block of a row (only when cols is not a multiple of 32). */
-    private static float int8Tail(Int8Matrix m, int row, float[] x, int xo, int fullBlocks) {
+    /**
+     * Dot of one interleaved int8 row with activations, over the full chunks. Kept small on purpose: the
+     * Vector API only intrinsifies what C2 inlines, and a big method hits the inlining node limit.
+     */
+    private static float int8Row(Int8Matrix m, int row, float[] x, int xo, int full) {
+        MemorySegment q = m.quants();
+        MemorySegment sc = m.scales();
+        long qBase = (long) row * m.cols();
+        long sBase = (long) row * m.blocksPerRow();
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        for (int c = 0; c < full; c += 4 * LANES) {
+            IntVector v = IntVector.fromMemorySegment(I, q, qBase + c, ByteOrder.LITTLE_ENDIAN);
+            float s0 = TWO_POW_M24 * sc.getAtIndex(FLOAT, sBase + c / Int8Matrix.BLOCK);
+            float s1 = TWO_POW_M24 * sc.getAtIndex(FLOAT, sBase + (c + LANES) / Int8Matrix.BLOCK);
+            float s2 = TWO_POW_M24 * sc.getAtIndex(FLOAT, sBase + (c + 2 * LANES) / Int8Matrix.BLOCK);
+            float s3 = TWO_POW_M24 * sc.getAtIndex(FLOAT, sBase + (c + 3 * LANES) / Int8Matrix.BLOCK);
+            a0 = byteAsFloat(v, 24).mul(FloatVector.fromArray(F, x, xo + c)).fma(FloatVector.broadcast(F, s0), a0);
+            a1 = byteAsFloat(v, 16).mul(FloatVector.fromArray(F, x, xo + c + LANES)).fma(FloatVector.broadcast(F, s1), a1);
+            a2 = byteAsFloat(v, 8).mul(FloatVector.fromArray(F, x, xo + c + 2 * LANES)).fma(FloatVector.broadcast(F, s2), a2);
+            a3 = byteAsFloat(v, 0).mul(FloatVector.fromArray(F, x, xo + c + 3 * LANES)).fma(FloatVector.broadcast(F, s3), a3);
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * The byte of every int lane that a left shift by {@code shift} moves to the top, as f32 times 2^24 (the
+     * low bits masked off, so the value is exact; int8Row folds 2^-24 into the scale). Shift and mask
+     * instead of an arithmetic right shift, and an explicit target species, keep C2's intrinsics on.
+     */
+    private static FloatVector byteAsFloat(IntVector v, int shift) {
+        return (FloatVector) v.lanewise(VectorOperators.LSHL, shift).and(0xFF000000).convertShape(VectorOperators.I2F, F, 0);
+    }
+
+    /** Values past the last full chunk (natural order), each with its block's scale. */
+    private static float int8Tail(Int8Matrix m, int row, float[] x, int xo, int full) {
         int cols = m.cols();
-        int start = fullBlocks * Int8Matrix.BLOCK;
-        if (start == cols) {
-            return 0f;
-        }
         long qBase = (long) row * cols;
+        long sBase = (long) row * m.blocksPerRow();
         float sum = 0f;
-        for (int c = start; c < cols; c++) {
-            sum += m.quants().get(ValueLayout.JAVA_BYTE, qBase + c) * x[xo + c];
+        for (int c = full; c < cols; c++) {
+            sum += m.quants().get(ValueLayout.JAVA_BYTE, qBase + c) * x[xo + c]
+                    * m.scales().getAtIndex(FLOAT, sBase + c / Int8Matrix.BLOCK);
         }
-        return sum * m.scales().getAtIndex(FLOAT, (long) row * m.blocksPerRow() + fullBlocks);
+        return sum;
     }
 }

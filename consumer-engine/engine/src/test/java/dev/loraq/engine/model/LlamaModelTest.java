@@ -56,6 +56,36 @@ class LlamaModelTest {
     }
 
     @Test
+    void shouldLoadAShardedModelThroughItsIndex() throws IOException {
+        SyntheticModelWriter.write(dir, ModelPreset.TINY, 4);
+        Path single = dir.resolve("model.safetensors");
+        SafetensorsWriter first = new SafetensorsWriter();
+        SafetensorsWriter second = new SafetensorsWriter();
+        StringBuilder map = new StringBuilder();
+        float[] embedding;
+        try (SafetensorsFile f = SafetensorsFile.open(single)) {
+            embedding = f.readFloats("model.embed_tokens.weight");
+            for (String name : f.names()) {
+                boolean inFirst = name.startsWith("model.embed") || name.startsWith("model.layers.0.");
+                (inFirst ? first : second).addFloats(name, f.info(name).dtype(), f.info(name).shape(), f.readFloats(name));
+                map.append(map.isEmpty() ? "" : ",").append('"').append(name).append("\": \"")
+                        .append(inFirst ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+            }
+        }
+        first.write(dir.resolve("model-00001-of-00002.safetensors"));
+        second.write(dir.resolve("model-00002-of-00002.safetensors"));
+        Files.delete(single);
+        Files.writeString(dir.resolve(WeightFiles.INDEX), "{\"metadata\": {}, \"weight_map\": {" + map + "}}");
+        try (LlamaModel m = LlamaModel.load(dir, WeightFormat.BF16)) {
+            assertEquals(embedding[70], m.embedding().get(1, 6));
+            assertEquals(2, m.layers().size());
+        }
+        Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir, WeightFormat.BF16));
+        assertTrue(e.getMessage().contains("model-00002-of-00002.safetensors"), e.getMessage());
+    }
+
+    @Test
     void shouldRejectAnUnsupportedArchitectureNamingTheFile() throws IOException {
         SyntheticModelWriter.write(dir, ModelPreset.TINY, 1);
         Path cfg = dir.resolve("config.json");

@@ -1,5 +1,7 @@
 package dev.loraq.engine.backend.cpu;
 
+import java.util.Arrays;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,6 @@ public final class CpuBackend implements ComputeBackend {
     private final LlamaModel model;
     private final ModelConfig config;
     private final CpuBackendOptions options;
-    private final VectorKernels kernels = VectorKernels.PREFERRED;
     private final ComputePool pool;
     private final KvCache kv;
     private final RotaryEmbedding rotary;
@@ -145,7 +146,7 @@ public final class CpuBackend implements ComputeBackend {
         segEnd = new int[slots + 1];
         slotCount = new int[slots + 1];
         LOG.info("cpu backend ready model={} format={} threads={} species={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
-                model.dir(), model.format(), pool.threads(), kernels.species(), slots, options.maxLoraRank(),
+                model.dir(), model.format(), pool.threads(), VectorKernels.species(), slots, options.maxLoraRank(),
                 options.kvBlocks(), options.kvBlockSize(), maxRows);
     }
 
@@ -246,8 +247,8 @@ public final class CpuBackend implements ComputeBackend {
         checkSlot(slot);
         slotAdapter[slot] = null;
         slotRank[slot] = 0;
-        java.util.Arrays.fill(slotA[slot], null);
-        java.util.Arrays.fill(slotBt[slot], null);
+        Arrays.fill(slotA[slot], null);
+        Arrays.fill(slotBt[slot], null);
     }
 
     private void checkSlot(int slot) {
@@ -276,7 +277,7 @@ public final class CpuBackend implements ComputeBackend {
                 throw new IllegalArgumentException("row " + r + " position " + pos + " beyond the context limit " + maxContext);
             }
             kv.rowOffset(batch.kvSeq(r), pos);
-            if (slot >= options.adapterSlots() || (slot >= 0 && slotAdapter[slot] == null)) {
+            if (slot < -1 || slot >= options.adapterSlots() || (slot >= 0 && slotAdapter[slot] == null)) {
                 throw new IllegalArgumentException("row " + r + " uses adapter slot " + slot + ", which holds no adapter");
             }
             model.embedding().rowToFloats(batch.token(r), x, r * hidden);
@@ -288,7 +289,7 @@ public final class CpuBackend implements ComputeBackend {
             LayerWeights lw = model.layer(l);
             jobLayer = l;
             for (int r = 0; r < n; r++) {
-                kernels.rmsnorm(x, r * hidden, lw.inputNorm(), xb, r * hidden, hidden, eps);
+                VectorKernels.rmsnorm(x, r * hidden, lw.inputNorm(), xb, r * hidden, hidden, eps);
             }
             project(lw.q(), Projection.Q, xb, n, q);
             project(lw.k(), Projection.K, xb, n, k);
@@ -297,10 +298,10 @@ public final class CpuBackend implements ComputeBackend {
             float[] values = kv.values(l);
             for (int r = 0; r < n; r++) {
                 for (int h = 0; h < heads; h++) {
-                    kernels.rope(q, r * qDim + h * headDim, headDim, cos, sin, r * half);
+                    VectorKernels.rope(q, r * qDim + h * headDim, headDim, cos, sin, r * half);
                 }
                 for (int h = 0; h < config.numKeyValueHeads(); h++) {
-                    kernels.rope(k, r * kvDim + h * headDim, headDim, cos, sin, r * half);
+                    VectorKernels.rope(k, r * kvDim + h * headDim, headDim, cos, sin, r * half);
                 }
                 int off = kv.rowOffset(batch.kvSeq(r), batch.position(r));
                 System.arraycopy(k, r * kvDim, keys, off, kvDim);
@@ -309,21 +310,21 @@ public final class CpuBackend implements ComputeBackend {
             jobN = n;
             pool.run(attentionJob);
             project(lw.o(), Projection.O, att, n, out);
-            kernels.axpy(1f, out, 0, x, 0, n * hidden);
+            VectorKernels.axpy(1f, out, 0, x, 0, n * hidden);
             for (int r = 0; r < n; r++) {
-                kernels.rmsnorm(x, r * hidden, lw.postAttentionNorm(), xb, r * hidden, hidden, eps);
+                VectorKernels.rmsnorm(x, r * hidden, lw.postAttentionNorm(), xb, r * hidden, hidden, eps);
             }
             project(lw.gate(), Projection.GATE, xb, n, gate);
             project(lw.up(), Projection.UP, xb, n, up);
-            kernels.siluMul(gate, 0, up, 0, act, 0, n * inter);
+            VectorKernels.siluMul(gate, 0, up, 0, act, 0, n * inter);
             project(lw.down(), Projection.DOWN, act, n, out);
-            kernels.axpy(1f, out, 0, x, 0, n * hidden);
+            VectorKernels.axpy(1f, out, 0, x, 0, n * hidden);
         }
         int nl = 0;
         for (int r = 0; r < n; r++) {
             int lr = batch.logitsRowOf(r);
             if (lr >= 0) {
-                kernels.rmsnorm(x, r * hidden, model.finalNorm(), xb, lr * hidden, hidden, eps);
+                VectorKernels.rmsnorm(x, r * hidden, model.finalNorm(), xb, lr * hidden, hidden, eps);
                 nl = Math.max(nl, lr + 1);
             }
         }
@@ -336,7 +337,7 @@ public final class CpuBackend implements ComputeBackend {
     /** Stable counting sort of rows by slot (-1 first), then segments of equal slot. */
     private void orderRowsBySlot(StepBatch batch, int n) {
         int slots = options.adapterSlots();
-        java.util.Arrays.fill(slotCount, 0);
+        Arrays.fill(slotCount, 0);
         for (int r = 0; r < n; r++) {
             slotCount[batch.adapterSlot(r) + 1]++;
         }
@@ -382,21 +383,21 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     private void matmul(WeightMatrix w, float[] input, int n, float[] y) {
-        kernels.prepareActivations(w, input, n, xp);
+        VectorKernels.prepareActivations(w, input, n, xp);
         jobW = w;
         jobY = y;
         jobN = n;
         pool.run(matmulJob);
     }
 
-    private void matmulPart(int part, int parts) {
+    private void matmulPart(int part, int parts, int thread) {
         int rows = jobW.rows();
-        kernels.matmul(jobW, xp, jobN, jobY, ComputePool.split(rows, parts, part, 4),
+        VectorKernels.matmul(jobW, xp, jobN, jobY, ComputePool.split(rows, parts, part, 4),
                 ComputePool.split(rows, parts, part + 1, 4));
     }
 
     /** Shrink: t[row][j] = A[j] · x[row]; parts split the rows of the ordered segments. */
-    private void shrinkPart(int part, int parts) {
+    private void shrinkPart(int part, int parts, int thread) {
         int maxRank = options.maxLoraRank();
         for (int s = 0; s < segments; s++) {
             int slot = segSlot[s];
@@ -413,14 +414,14 @@ public final class CpuBackend implements ComputeBackend {
             for (int j = j0; j < j1; j++) {
                 for (int i = 0; i < count; i++) {
                     int row = order[from + i];
-                    loraT[row * maxRank + j] = kernels.dot(a, j * jobIn, jobX, row * jobIn, jobIn);
+                    loraT[row * maxRank + j] = VectorKernels.dot(a, j * jobIn, jobX, row * jobIn, jobIn);
                 }
             }
         }
     }
 
     /** Expand: y[row] += scale * sum_j t[row][j] * Bt[j]; parts split the output features. */
-    private void expandPart(int part, int parts) {
+    private void expandPart(int part, int parts, int thread) {
         int maxRank = options.maxLoraRank();
         int c0 = ComputePool.split(jobOut, parts, part, 16);
         int c1 = ComputePool.split(jobOut, parts, part + 1, 16);
@@ -439,19 +440,19 @@ public final class CpuBackend implements ComputeBackend {
             for (int i = segStart[s]; i < segEnd[s]; i++) {
                 int row = order[i];
                 for (int j = 0; j < r; j++) {
-                    kernels.axpy(scale * loraT[row * maxRank + j], bt, j * jobOut + c0, jobY, row * jobOut + c0, width);
+                    VectorKernels.axpy(scale * loraT[row * maxRank + j], bt, j * jobOut + c0, jobY, row * jobOut + c0, width);
                 }
             }
         }
     }
 
     /** Causal grouped-query attention; parts split the (row, head) pairs. */
-    private void attentionPart(int part, int parts) {
+    private void attentionPart(int part, int parts, int thread) {
         StepBatch batch = jobBatch;
         int items = jobN * heads;
         int i0 = ComputePool.split(items, parts, part, 1);
         int i1 = ComputePool.split(items, parts, part + 1, 1);
-        float[] sc = scores[part];
+        float[] sc = scores[thread];
         float[] keys = kv.keys(jobLayer);
         float[] values = kv.values(jobLayer);
         int blockSize = kv.blockSize();
@@ -464,13 +465,13 @@ public final class CpuBackend implements ComputeBackend {
             int[] table = kv.blockTable(batch.kvSeq(r));
             for (int t = 0; t <= pos; t++) {
                 int off = (table[t / blockSize] * blockSize + t % blockSize) * kvDim + kvOff;
-                sc[t] = kernels.dot(q, qOff, keys, off, headDim) * attnScale;
+                sc[t] = VectorKernels.dot(q, qOff, keys, off, headDim) * attnScale;
             }
-            kernels.softmax(sc, 0, pos + 1);
-            java.util.Arrays.fill(att, qOff, qOff + headDim, 0f);
+            VectorKernels.softmax(sc, 0, pos + 1);
+            Arrays.fill(att, qOff, qOff + headDim, 0f);
             for (int t = 0; t <= pos; t++) {
                 int off = (table[t / blockSize] * blockSize + t % blockSize) * kvDim + kvOff;
-                kernels.axpy(sc[t], values, off, att, qOff, headDim);
+                VectorKernels.axpy(sc[t], values, off, att, qOff, headDim);
             }
         }
     }

@@ -1,0 +1,101 @@
+package dev.loraq.engine.bench;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.loraq.engine.backend.cpu.CpuBackend;
+import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.LlamaModel;
+import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.model.WeightFormat;
+import dev.loraq.engine.synth.ModelPreset;
+
+/**
+ * The {@code mixed-vs-serial} scenario: N adapters x M sequences decode either in one mixed batch (one step
+ * serves every adapter) or adapter by adapter in N batches of M run one after another (what a server that
+ * cannot mix adapters does). Reports both throughputs, their ratio, and the mixed batch's GFLOP/s.
+ */
+public final class MixedVsSerialBench {
+    public record Settings(String preset, int adapters, int sequencesPerAdapter, int rank, int steps, int warmup,
+                           int threads) {
+        public static Settings defaults() {
+            return new Settings("1b", 16, 2, 16, 4, 2, 0);
+        }
+    }
+
+    private MixedVsSerialBench() {
+    }
+
+    public static Map<String, Object> run(Path cacheDir, Settings s) {
+        ModelPreset preset = ModelPreset.byName(s.preset());
+        Path dir = BenchModels.model(cacheDir, preset);
+        Set<Projection> all = EnumSet.allOf(Projection.class);
+        int rows = s.adapters() * s.sequencesPerAdapter();
+        int tokens = s.steps() + s.warmup() + 1;
+        int kvBlocks = 2 * rows * (tokens / 16 + 1);
+        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
+             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(s.adapters(), s.rank(), kvBlocks, 16, rows,
+                     s.threads()))) {
+            for (int a = 0; a < s.adapters(); a++) {
+                Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
+                backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
+            }
+            int[] mixed = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                mixed[i] = i % s.adapters();
+            }
+            DecodeLoop mixedLoop = new DecodeLoop(backend, mixed, 1);
+            mixedLoop.run(s.warmup());
+            DecodeLoop[] serial = new DecodeLoop[s.adapters()];
+            for (int a = 0; a < s.adapters(); a++) {
+                int[] slots = new int[s.sequencesPerAdapter()];
+                java.util.Arrays.fill(slots, a);
+                serial[a] = new DecodeLoop(backend, slots, 1);
+                serial[a].run(s.warmup());
+            }
+            // Mixed steps and serial rounds alternate so drift (JIT, other load) hits both alike.
+            double[] mixedSteps = new double[s.steps()];
+            double[] rounds = new double[s.steps()];
+            for (int step = 0; step < s.steps(); step++) {
+                mixedSteps[step] = mixedLoop.run(1)[0];
+                for (DecodeLoop loop : serial) {
+                    rounds[step] += loop.run(1)[0];
+                }
+            }
+            mixedLoop.release();
+            for (DecodeLoop loop : serial) {
+                loop.release();
+            }
+            double mixedStep = DecodeLoop.median(mixedSteps);
+            double serialRound = DecodeLoop.median(rounds);
+            double flops = flopsPerStep(model.config(), rows, s.rank(), s.warmup() + s.steps() / 2);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("scenario", "mixed-vs-serial");
+            out.put("preset", preset.name());
+            out.put("adapters", s.adapters());
+            out.put("sequencesPerAdapter", s.sequencesPerAdapter());
+            out.put("rank", s.rank());
+            out.put("mixedTokensPerSecond", DecodeLoop.round(rows / mixedStep, 2));
+            out.put("serialTokensPerSecond", DecodeLoop.round(rows / serialRound, 2));
+            out.put("mixedOverSerialThroughput", DecodeLoop.round(serialRound / mixedStep, 3));
+            out.put("mixedGflopPerSecond", DecodeLoop.round(flops / mixedStep / 1e9, 1));
+            return out;
+        }
+    }
+
+    /** Multiply-adds x 2 of one decode step: projections, LoRA shrink/expand, attention, lm_head for every row. */
+    static double flopsPerStep(ModelConfig c, int rows, int rank, int context) {
+        double perRow = 0;
+        for (Projection p : Projection.values()) {
+            perRow += 2.0 * c.inFeatures(p) * c.outFeatures(p) + 2.0 * rank * (c.inFeatures(p) + c.outFeatures(p));
+        }
+        perRow += 4.0 * c.queryDim() * (context + 1);
+        perRow *= c.numHiddenLayers();
+        perRow += 2.0 * c.hiddenSize() * c.vocabSize();
+        return perRow * rows;
+    }
+}
