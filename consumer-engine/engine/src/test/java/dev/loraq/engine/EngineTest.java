@@ -181,6 +181,21 @@ class EngineTest {
     }
 
     @Test
+    void shouldSwapAdaptersThroughASingleSlotAndHostEntry() {
+        try (Engine single = Engine.open(TestModels.config(EngineConfig.MAX_LORAS, 1, EngineConfig.MAX_CPU_LORAS, 1))) {
+            List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                futures.add(single.submit(GenerationRequest.ofTokens("s" + i, "a-0" + (i % 3), new int[] {1, 9, 10},
+                        SamplingParams.greedy(2))));
+            }
+            for (CompletableFuture<GenerationResult> f : futures) {
+                assertNotEquals(FinishReason.CANCELLED, f.orTimeout(60, TimeUnit.SECONDS).join().finishReason());
+            }
+            assertTrue(single.stats().adapters().diskLoads() >= 3);
+        }
+    }
+
+    @Test
     void shouldCompleteCancelledRequestAsCancelled() {
         try (Engine small = Engine.open(TestModels.config(EngineConfig.MAX_NUM_SEQS, 1, EngineConfig.MAX_NUM_BATCHED_TOKENS, 16))) {
             CompletableFuture<GenerationResult> first = small.submit(GenerationRequest.ofTokens("first", null,

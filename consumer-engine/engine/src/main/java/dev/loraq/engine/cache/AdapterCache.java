@@ -272,14 +272,18 @@ public final class AdapterCache implements AutoCloseable {
         return host.size();
     }
 
+    /**
+     * Adds to the host tier and evicts the least recently used adapters beyond max-cpu-loras, never the one just
+     * added nor one in a compute slot (when every other entry is in a slot, the tier runs over until one leaves).
+     */
     private void putHost(String adapterId, LoraWeights w) {
         host.put(adapterId, w);
         Iterator<Map.Entry<String, LoraWeights>> it = host.entrySet().iterator();
         while (host.size() > maxCpuLoras && it.hasNext()) {
-            Map.Entry<String, LoraWeights> eldest = it.next();
-            if (slotOf(eldest.getKey()) < 0) {
+            String candidate = it.next().getKey();
+            if (!candidate.equals(adapterId) && slotOf(candidate) < 0) {
                 it.remove();
-                unused.remove(eldest.getKey());
+                unused.remove(candidate);
                 stats.hostEvictions.increment();
             }
         }
