@@ -2,6 +2,7 @@ package dev.loraq.engine.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loraq.engine.bench.AffinityBench;
+import dev.loraq.engine.bench.BatchSweepBench;
 import dev.loraq.engine.bench.ColdLoadBench;
 import dev.loraq.engine.bench.DecodeBench;
 import dev.loraq.engine.bench.LoraOverheadBench;
@@ -17,11 +18,11 @@ import java.util.concurrent.Callable;
 /** Runs a benchmark scenario and prints one JSON line of figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark scenario and prints one JSON line of figures (ratios measured side by side in "
-                + "the same run). Scenarios: decode, lora-overhead, mixed-vs-serial, cold-load, affinity. Synthetic "
+                + "the same run). Scenarios: decode, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity. Synthetic "
                 + "models are generated once into --work-dir and reused.")
 final class BenchCommand implements Callable<Integer> {
 
-    private static final String SCENARIOS = "decode, lora-overhead, mixed-vs-serial, cold-load, affinity";
+    private static final String SCENARIOS = "decode, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity";
 
     @Parameters(index = "0", description = "Scenario: " + SCENARIOS + ".")
     String scenario;
@@ -61,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
                 MixedVsSerialBench.Settings d = MixedVsSerialBench.Settings.defaults();
                 yield MixedVsSerialBench.run(workDir, new MixedVsSerialBench.Settings(presetOr(d.preset()), d.adapters(),
                         d.sequencesPerAdapter(), d.rank(), d.steps(), d.warmup(), threads));
+            }
+            case "batch-sweep" -> {
+                BatchSweepBench.Settings d = BatchSweepBench.Settings.defaults();
+                yield BatchSweepBench.run(workDir, new BatchSweepBench.Settings(presetOr(d.preset()), d.batches(),
+                        d.adapters(), d.rank(), d.steps(), d.warmup(), threads));
             }
             case "cold-load" -> {
                 ColdLoadBench.Settings d = ColdLoadBench.Settings.defaults();
