@@ -33,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,7 @@ public final class Engine implements AutoCloseable {
                 config.kvBlockSize(), maxRows, config.threads()));
         this.adapterSource = config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null);
         this.adapters = new AdapterCache(adapterSource, backend, config.maxCpuLoras(), config.maxLoraRank());
+        pinAdapters(config.pinnedAdapters());
         SchedulingPolicy policy = switch (config.schedulingPolicy()) {
             case "fifo" -> new FifoPolicy();
             case "affinity" -> new AdapterAffinityPolicy(TimeUnit.MILLISECONDS.toNanos(config.maxQueueWaitMs()));
@@ -102,6 +104,20 @@ public final class Engine implements AutoCloseable {
         log.info("engine ready model={} layers={} hidden={} format={} maxLoras={} kvTokens={} policy={} loadMs={}",
                 modelId, mc.numHiddenLayers(), mc.hiddenSize(), config.weightFormat(), config.maxLoras(),
                 kvCapacityTokens, policy.name(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Loads pinned adapters into their slots before the scheduler thread owns the cache; a bad one fails the start. */
+    private void pinAdapters(List<String> ids) {
+        for (String id : ids) {
+            if (adapterSource == null) {
+                throw new IllegalArgumentException("pinned-adapters needs adapters-dir");
+            }
+            AdapterId.of(id);
+            AdapterCache.Lease lease = adapters.acquireBlocking(id);
+            adapters.release(lease.slot());
+            adapters.pin(id, true);
+            log.info("adapter pinned adapter={} slot={} loadMs={}", id, lease.slot(), lease.loadNanos() / 1_000_000);
+        }
     }
 
     /** Loads the model, tokenizer and adapter source, and starts the scheduler thread. */

@@ -196,6 +196,19 @@ class EngineTest {
     }
 
     @Test
+    void shouldKeepPinnedAdaptersInTheirSlots() {
+        try (Engine pinned = Engine.open(TestModels.config(EngineConfig.MAX_LORAS, 2, EngineConfig.PINNED_ADAPTERS, "a-05"))) {
+            for (int i = 0; i < 6; i++) {
+                pinned.submit(GenerationRequest.ofTokens("p" + i, "a-0" + (i % 4), new int[] {1, 9}, SamplingParams.greedy(2)))
+                        .orTimeout(60, TimeUnit.SECONDS).join();
+            }
+            GenerationResult r = pinned.submit(GenerationRequest.ofTokens("pinned", "a-05", new int[] {1, 9},
+                    SamplingParams.greedy(2))).orTimeout(60, TimeUnit.SECONDS).join();
+            assertEquals(AdapterLoadKind.WARM, r.adapterLoad(), "four other adapters went through the one free slot");
+        }
+    }
+
+    @Test
     void shouldCompleteCancelledRequestAsCancelled() {
         try (Engine small = Engine.open(TestModels.config(EngineConfig.MAX_NUM_SEQS, 1, EngineConfig.MAX_NUM_BATCHED_TOKENS, 16))) {
             CompletableFuture<GenerationResult> first = small.submit(GenerationRequest.ofTokens("first", null,

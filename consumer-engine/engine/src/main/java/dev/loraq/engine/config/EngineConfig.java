@@ -3,12 +3,14 @@ package dev.loraq.engine.config;
 import dev.loraq.engine.model.WeightFormat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import static dev.loraq.engine.config.ConfigDefinition.NO_DEFAULT;
 import static dev.loraq.engine.config.ConfigDefinition.Type.INT;
+import static dev.loraq.engine.config.ConfigDefinition.Type.LIST;
 import static dev.loraq.engine.config.ConfigDefinition.Type.LONG;
 import static dev.loraq.engine.config.ConfigDefinition.Type.PATH;
 import static dev.loraq.engine.config.ConfigDefinition.Type.STRING;
@@ -34,6 +36,7 @@ public final class EngineConfig {
     public static final String SCHEDULING_POLICY = "scheduling-policy";
     public static final String MAX_QUEUE_WAIT_MS = "max-queue-wait-ms";
     public static final String MAX_MODEL_LEN = "max-model-len";
+    public static final String PINNED_ADAPTERS = "pinned-adapters";
 
     /** The keys, types, defaults, valid values and docs. */
     public static final ConfigDefinition DEFINITION = new ConfigDefinition()
@@ -72,7 +75,10 @@ public final class EngineConfig {
                     "Aging bound for affinity scheduling: a request waiting longer than this is admitted next "
                             + "whatever its adapter.")
             .define(MAX_MODEL_LEN, INT, 0, Validator.range(0, 1 << 24),
-                    "Longest sequence (prompt plus output) in tokens; 0 = the model's max_position_embeddings.");
+                    "Longest sequence (prompt plus output) in tokens; 0 = the model's max_position_embeddings.")
+            .define(PINNED_ADAPTERS, LIST, "", null,
+                    "Adapters loaded at start and kept in a compute slot for good (never evicted), for tenants whose "
+                            + "latency matters most; at most max-loras minus one, so other adapters still get a slot.");
 
     private final ConfigValues values;
 
@@ -95,6 +101,10 @@ public final class EngineConfig {
             throw new ConfigException(MAX_NUM_BATCHED_TOKENS, "invalid value " + maxNumBatchedTokens()
                     + " for configuration '" + MAX_NUM_BATCHED_TOKENS + "': must be at least " + MAX_NUM_SEQS + " ("
                     + maxNumSeqs() + ")");
+        }
+        if (!pinnedAdapters().isEmpty() && pinnedAdapters().size() >= maxLoras()) {
+            throw new ConfigException(PINNED_ADAPTERS, "invalid value " + pinnedAdapters() + " for configuration '"
+                    + PINNED_ADAPTERS + "': at most " + MAX_LORAS + " - 1 (" + (maxLoras() - 1) + ") adapters can be pinned");
         }
         if (kvCacheTokens() < kvBlockSize()) {
             throw new ConfigException(KV_CACHE_TOKENS, "invalid value " + kvCacheTokens() + " for configuration '"
@@ -169,6 +179,11 @@ public final class EngineConfig {
     /** The configured limit; 0 means "use the model's max_position_embeddings". */
     public int maxModelLen() {
         return values.getInt(MAX_MODEL_LEN);
+    }
+
+    /** Adapter ids to load at start and keep resident. */
+    public List<String> pinnedAdapters() {
+        return values.getList(PINNED_ADAPTERS);
     }
 
     /** All values, for logging the effective configuration. */
