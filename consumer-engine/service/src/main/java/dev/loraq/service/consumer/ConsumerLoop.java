@@ -201,6 +201,7 @@ public final class ConsumerLoop implements Runnable {
                 // Not the record's fault: read it again later rather than dead-lettering it.
                 LOG.warn("schema registry unavailable, retrying partition={} offset={} in {} ms: {}", partition,
                         record.offset(), config.registryRetryBackoffMs(), e.getMessage());
+                metrics.registryRetry();
                 consumer.seek(partition, record.offset());
                 retryAfterNanos.put(partition, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.registryRetryBackoffMs()));
                 rewound.add(partition);
@@ -447,7 +448,7 @@ public final class ConsumerLoop implements Runnable {
      */
     private void rewind(Collection<TopicPartition> partitions) {
         Set<TopicPartition> set = new HashSet<>(partitions);
-        dropWork(set);
+        metrics.cancelled("rewind", dropWork(set));
         if (set.isEmpty()) {
             return;
         }
@@ -464,17 +465,20 @@ public final class ConsumerLoop implements Runnable {
         LOG.info("rewound partitions={} to committed offsets", set);
     }
 
-    /** Cancels in-flight work and discards pending outputs of these partitions. */
-    private void dropWork(Set<TopicPartition> partitions) {
+    /** Cancels in-flight work and discards pending outputs of these partitions; returns how many were cancelled. */
+    private int dropWork(Set<TopicPartition> partitions) {
+        int cancelled = 0;
         Iterator<InFlight> it = inFlightById.values().iterator();
         while (it.hasNext()) {
             InFlight inFlight = it.next();
             if (partitions.contains(inFlight.partition())) {
                 it.remove();
                 engine.cancel(inFlight.engineId());
+                cancelled++;
             }
         }
         pending.removeIf(output -> partitions.contains(output.source()));
+        return cancelled;
     }
 
     // ---- flow control -------------------------------------------------------------------------------------------
@@ -493,7 +497,7 @@ public final class ConsumerLoop implements Runnable {
             LOG.debug("backpressure off worker={} queued={}", config.workerId(), queued);
         }
         long now = System.nanoTime();
-        Set<TopicPartition> desired = new HashSet<>();
+        Map<TopicPartition, String> desired = new HashMap<>();
         for (TopicPartition partition : assigned) {
             PartitionState state = states.get(partition);
             Long retryAfter = retryAfterNanos.get(partition);
@@ -501,23 +505,37 @@ public final class ConsumerLoop implements Runnable {
                 retryAfterNanos.remove(partition);
                 retryAfter = null;
             }
-            if (stopping || backpressured || retryAfter != null
-                    || (state != null && state.metadataNearLimit(config.metadataPauseBytes()))) {
-                desired.add(partition);
+            String reason = stopping ? "shutdown"
+                    : state != null && state.metadataNearLimit(config.metadataPauseBytes()) ? "offset_metadata"
+                    : retryAfter != null ? "registry_retry"
+                    : backpressured ? "backpressure" : null;
+            if (reason != null) {
+                desired.put(partition, reason);
             }
         }
         Set<TopicPartition> paused = consumer.paused();
-        Set<TopicPartition> toPause = new HashSet<>(desired);
+        Set<TopicPartition> toPause = new HashSet<>(desired.keySet());
         toPause.removeAll(paused);
         Set<TopicPartition> toResume = new HashSet<>(paused);
-        toResume.removeAll(desired);
+        toResume.removeAll(desired.keySet());
         toResume.retainAll(assigned);
         if (!toPause.isEmpty()) {
             consumer.pause(toPause);
+            for (TopicPartition partition : toPause) {
+                metrics.partitionPaused(desired.get(partition));
+                if (!"backpressure".equals(desired.get(partition))) {
+                    LOG.info("partition paused worker={} partition={} reason={} state={}", config.workerId(), partition,
+                            desired.get(partition), states.get(partition));
+                }
+            }
         }
         if (!toResume.isEmpty()) {
             consumer.resume(toResume);
+            LOG.debug("partitions resumed worker={} partitions={}", config.workerId(), toResume);
         }
+        Map<String, Integer> pausedByReason = new HashMap<>();
+        desired.values().forEach(reason -> pausedByReason.merge(reason, 1, Integer::sum));
+        metrics.pausedNow(pausedByReason);
     }
 
     private void sampleMetrics() {
@@ -560,6 +578,7 @@ public final class ConsumerLoop implements Runnable {
         for (InFlight inFlight : inFlightById.values()) {
             engine.cancel(inFlight.engineId());
         }
+        metrics.cancelled("shutdown", inFlightById.size());
         inFlightById.clear();
     }
 
@@ -626,8 +645,8 @@ public final class ConsumerLoop implements Runnable {
                 LOG.warn("commit on revocation failed worker={} partitions={}; their uncommitted work is left to the next owner",
                         config.workerId(), revoked);
             }
-            int cancelled = inFlightIn(revoked);
-            dropWork(revoked);
+            int cancelled = dropWork(revoked);
+            metrics.cancelled("revocation", cancelled);
             revoked.forEach(states::remove);
             revoked.forEach(retryAfterNanos::remove);
             LOG.info("partitions revoked worker={} partitions={} cancelled={}", config.workerId(), revoked, cancelled);
@@ -636,9 +655,9 @@ public final class ConsumerLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             Set<TopicPartition> lost = new HashSet<>(partitions);
-            int cancelled = inFlightIn(lost);
             // Not ours any more: nothing may be committed for them.
-            dropWork(lost);
+            int cancelled = dropWork(lost);
+            metrics.cancelled("lost", cancelled);
             lost.forEach(states::remove);
             lost.forEach(retryAfterNanos::remove);
             LOG.warn("partitions lost worker={} partitions={} cancelled={}", config.workerId(), lost, cancelled);

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 
@@ -32,6 +34,9 @@ public final class ServiceMetrics {
     private final Counter resultsDropped;
     private final Counter transactionsCommitted;
     private final Counter transactionsAborted;
+    private final Counter registryRetries;
+    private static final List<String> PAUSE_REASONS = List.of("backpressure", "offset_metadata", "registry_retry", "shutdown");
+    private final Map<String, AtomicInteger> pausedByReason = new ConcurrentHashMap<>();
     private final DistributionSummary transactionRecords;
     private final Timer adapterLoadTime;
     private final DoubleAdder completionTokens = new DoubleAdder();
@@ -51,6 +56,7 @@ public final class ServiceMetrics {
         resultsDropped = Counter.builder("loraq.results.dropped").description("Engine results dropped because their partition was revoked or the work was rewound").register(registry);
         transactionsCommitted = Counter.builder("loraq.transactions").tag("outcome", "committed").register(registry);
         transactionsAborted = Counter.builder("loraq.transactions").tag("outcome", "aborted").register(registry);
+        registryRetries = Counter.builder("loraq.registry.retries").description("Records read again later because the schema registry could not be reached").register(registry);
         transactionRecords = DistributionSummary.builder("loraq.transaction.records").description("Output records per transaction").register(registry);
         adapterLoadTime = Timer.builder("loraq.adapter.load.time").description("Time to make an adapter ready for a request").register(registry);
         FunctionCounter.builder("loraq.completion.tokens", completionTokens, DoubleAdder::sum).description("Tokens generated for completed requests").register(registry);
@@ -111,6 +117,49 @@ public final class ServiceMetrics {
 
     public void aborted() {
         transactionsAborted.increment();
+    }
+
+    /** A partition was paused; reason: backpressure, offset_metadata (metadata near its limit) or registry_retry. */
+    public void partitionPaused(String reason) {
+        Counter.builder("loraq.partition.pauses").description("Times a partition was paused, by reason").tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    /** How many owned partitions are paused now for each reason (reasons absent from the map count 0). */
+    public void pausedNow(Map<String, Integer> countByReason) {
+        for (String reason : PAUSE_REASONS) {
+            pausedByReason.computeIfAbsent(reason, r -> {
+                AtomicInteger value = new AtomicInteger();
+                Gauge.builder("loraq.partitions.paused", value, AtomicInteger::get).description("Owned partitions paused now, by reason")
+                        .tag("reason", r).register(registry);
+                return value;
+            }).set(countByReason.getOrDefault(reason, 0));
+        }
+    }
+
+    /** Partitions paused now for this reason. */
+    public int pausedNow(String reason) {
+        AtomicInteger value = pausedByReason.get(reason);
+        return value == null ? 0 : value.get();
+    }
+
+    /** A record was put back because the schema registry could not be reached. */
+    public void registryRetry() {
+        registryRetries.increment();
+    }
+
+    /** In-flight requests cancelled in the engine and left uncommitted; reason: revocation, lost, rewind or shutdown. */
+    public void cancelled(String reason, int count) {
+        if (count > 0) {
+            Counter.builder("loraq.requests.cancelled").description("In-flight requests cancelled and left to be redone, by reason")
+                    .tag("reason", reason).register(registry).increment(count);
+        }
+    }
+
+    /** Current value of a counter (0 when it was never incremented), for tests and the bench. */
+    public double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Refreshes the sampled figures; called by the consumer thread at each commit. */

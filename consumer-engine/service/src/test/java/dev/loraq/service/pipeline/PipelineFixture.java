@@ -146,6 +146,75 @@ final class PipelineFixture {
         return tenantById;
     }
 
+    /**
+     * Sends requests to one partition of the input topic (keyed by adapter), in order; returns their offsets, so a
+     * test knows which request sits at which offset.
+     */
+    List<Long> sendTo(int partition, List<PromptRequest> requests) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (AvroSerializer<PromptRequest> serializer = new AvroSerializer<>()) {
+            serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+            for (PromptRequest request : requests) {
+                byte[] key = (request.getAdapterId() == null ? "base" : request.getAdapterId()).getBytes();
+                records.add(new ProducerRecord<>(inputTopic(), partition, key, serializer.serialize(inputTopic(), request)));
+            }
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                sent.add(producer.send(record));
+            }
+            producer.flush();
+            List<Long> offsets = new ArrayList<>();
+            for (var future : sent) {
+                offsets.add(future.get().offset());
+            }
+            return offsets;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + inputTopic() + "-" + partition, e);
+        }
+    }
+
+    /** Creates topics on the broker (1 partition each). */
+    void createTopics(String... names) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String name : names) {
+                topics.add(new NewTopic(name, 1, (short) 1));
+            }
+            admin.createTopics(topics).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create " + List.of(names), e);
+        }
+    }
+
+    /** The topics on the broker. */
+    Set<String> topics() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            return admin.listTopics().names().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list topics", e);
+        }
+    }
+
+    /** The group's committed offsets and metadata for the input topic, read back through an Admin client. */
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed(Admin admin) {
+        try {
+            return admin.listConsumerGroupOffsets(prefix + "-group").partitionsToOffsetAndMetadata().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read committed offsets of " + prefix + "-group", e);
+        }
+    }
+
+    Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()));
+    }
+
     void send(List<ProducerRecord<byte[], byte[]>> records) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
