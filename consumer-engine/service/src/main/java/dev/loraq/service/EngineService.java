@@ -37,6 +37,12 @@ public final class EngineService implements AutoCloseable {
         KafkaClients clients = new KafkaClients(config);
         this.provisioner = new TopicProvisioner(clients.admin(), config.topicsAutoCreate(), config.topicsPartitions(),
                 config.topicsReplicationFactor());
+        // Without a dead-letter topic no bad record could be set aside, so every transaction holding one would abort.
+        if (!provisioner.ensure(config.dlqTopic())) {
+            provisioner.close();
+            throw new IllegalStateException("dead-letter topic " + config.dlqTopic() + " does not exist and "
+                    + ServiceConfig.TOPICS_AUTO_CREATE_CONFIG + " is false: create it first (bin/loraq topics --create)");
+        }
         this.loop = new ConsumerLoop(config, clients, engine, metrics, errorHandler, provisioner);
         this.thread = new Thread(loop, "loraq-consumer-" + config.workerId());
         this.endpoint = config.metricsPort() < 0 ? null : new MetricsEndpoint(config.metricsHost(), config.metricsPort(),

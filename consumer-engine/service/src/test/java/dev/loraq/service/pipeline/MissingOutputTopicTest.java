@@ -2,6 +2,7 @@ package dev.loraq.service.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.schemas.avro.DeadLetter;
@@ -70,5 +71,20 @@ class MissingOutputTopicTest {
         }
         assertEquals(initech, lettered);
         assertFalse(fixture.topics().contains(fixture.outputTopic("initech")), "the service created a topic while auto-creation is off");
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheDeadLetterTopicIsMissingAndAutoCreateIsOff(LocalStack stack, @TempDir Path dir)
+            throws Exception {
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "nodlq", 1);
+        Map<String, String> settings = fixture.settings("solo");
+        settings.put("topics.auto.create", "false");
+        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        try (LocalEngine engine = LocalEngine.open(config.engineSettings())) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> EngineService.start(config, engine));
+            assertTrue(e.getMessage().contains(fixture.dlqTopic()) && e.getMessage().contains("topics.auto.create"),
+                    e.getMessage());
+        }
+        assertFalse(fixture.topics().contains(fixture.dlqTopic()));
     }
 }
