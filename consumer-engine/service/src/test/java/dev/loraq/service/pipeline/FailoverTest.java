@@ -24,7 +24,7 @@ class FailoverTest {
     @Test
     void shouldStayExactlyOnceWhenConsumerProcessIsKilledAndRestarted(LocalStack stack, @TempDir Path dir) throws Exception {
         PipelineFixture fixture = new PipelineFixture(stack, dir, "crash", 4);
-        Map<String, String> tenantById = fixture.produceJob(300, 12);
+        Map<String, String> tenantById = fixture.produceJob(300, 48, 1.0f); // long enough that a fast machine is still mid-job at the crash
         Process first = startChild(fixture, dir.resolve("first.log"));
         Process second = null;
         try {
@@ -50,7 +50,7 @@ class FailoverTest {
     @Test
     void shouldStayExactlyOnceWhenOneOfTwoInstancesStopsMidJob(LocalStack stack, @TempDir Path dir) throws Exception {
         PipelineFixture fixture = new PipelineFixture(stack, dir, "rebalance", 4);
-        Map<String, String> tenantById = fixture.produceJob(300, 12);
+        Map<String, String> tenantById = fixture.produceJob(300, 48, 1.0f); // long enough that a fast machine is still mid-job at the crash
         try (EngineService a = EngineService.start(fixture.config("a"), LocalEngine.open(fixture.config("a").engineSettings()));
              EngineService b = EngineService.start(fixture.config("b"), LocalEngine.open(fixture.config("b").engineSettings()))) {
             Seen progress = fixture.readUntil(60, Duration.ofSeconds(90), Duration.ZERO);

@@ -128,6 +128,14 @@ final class PipelineFixture {
     }
 
     Map<String, String> produceJob(int n, int maxTokens) {
+        return produceJob(n, maxTokens, 0f);
+    }
+
+    /**
+     * A job whose requests sample at {@code temperature} (seeded): above 0 they rarely meet the end-of-sequence
+     * token of the random tiny model, so each one really generates about {@code maxTokens} tokens.
+     */
+    Map<String, String> produceJob(int n, int maxTokens, float temperature) {
         Map<String, String> tenantById = new HashMap<>();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (AvroSerializer<PromptRequest> serializer = new AvroSerializer<>()) {
@@ -139,7 +147,7 @@ final class PipelineFixture {
                 tenantById.put(id, tenant);
                 byte[] key = (adapter == null ? "base" : adapter).getBytes();
                 records.add(new ProducerRecord<>(inputTopic(), key, serializer.serialize(inputTopic(),
-                        request(id, tenant, adapter, "hello number " + i, maxTokens, 0f))));
+                        request(id, tenant, adapter, "hello number " + i, maxTokens, temperature))));
             }
         }
         send(records);

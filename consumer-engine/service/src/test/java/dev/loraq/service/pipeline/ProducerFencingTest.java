@@ -24,7 +24,7 @@ class ProducerFencingTest {
     @Test
     void shouldRewindToCommittedOffsetsWhenProducerIsFencedMidJob(LocalStack stack, @TempDir Path dir) throws Exception {
         PipelineFixture fixture = new PipelineFixture(stack, dir, "fence", 4);
-        Map<String, String> tenantById = fixture.produceJob(240, 12);
+        Map<String, String> tenantById = fixture.produceJob(240, 48, 1.0f); // long enough that a fast machine is still mid-job at the fence
         ServiceConfig config = fixture.config("solo");
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()))) {
             Seen progress = fixture.readUntil(40, Duration.ofSeconds(60), Duration.ZERO);
