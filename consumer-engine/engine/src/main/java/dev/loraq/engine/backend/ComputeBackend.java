@@ -20,7 +20,8 @@ public interface ComputeBackend extends AutoCloseable {
     int maxBatchRows();
 
     /**
-     * Copies an adapter into a slot, replacing what was there.
+     * Makes an adapter usable from a slot, replacing what was there (the CPU backend references its packed weights;
+     * a GPU backend copies them to device memory). The weights must not change afterwards.
      *
      * @throws dev.loraq.engine.lora.AdapterLoadException RANK_ABOVE_LIMIT when its rank exceeds
      *         {@link #maxLoraRank()}, SHAPE_MISMATCH when it was loaded for another model shape

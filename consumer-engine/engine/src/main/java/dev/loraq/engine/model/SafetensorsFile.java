@@ -30,6 +30,8 @@ import dev.loraq.engine.tensor.Numbers;
 public final class SafetensorsFile implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L * 1024 * 1024;
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path path;
     private final Arena arena;
@@ -167,7 +169,11 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** The tensor's raw bytes (a slice of the mapping, little-endian). */
     public MemorySegment data(String name) {
-        TensorInfo info = info(name);
+        return data(info(name));
+    }
+
+    /** The raw bytes of a header entry taken from {@link #info} of this file (no second name lookup). */
+    public MemorySegment data(TensorInfo info) {
         return mapping.asSlice(dataStart + info.begin(), info.end() - info.begin());
     }
 
@@ -196,6 +202,40 @@ public final class SafetensorsFile implements AutoCloseable {
             case F16 -> {
                 for (int k = 0; k < count; k++) {
                     out[outOffset + k] = Numbers.f16ToFloat(src.get(ValueLayout.JAVA_SHORT_UNALIGNED, 2L * k));
+                }
+            }
+        }
+    }
+
+    /**
+     * Widens a row-major {@code rows x cols} matrix of a dtype in {@code src} to f32 and writes it transposed
+     * ({@code cols x rows}, row-major) at {@code outOffset}. Output rows are filled one after the other so the
+     * writes stream; the strided reads stay within the cache lines of the matrix (LoRA B has few columns).
+     */
+    public static void toFloatsTransposed(MemorySegment src, DType dtype, int rows, int cols, float[] out, int outOffset) {
+        switch (dtype) {
+            case F32 -> {
+                for (int j = 0; j < cols; j++) {
+                    int d = outOffset + j * rows;
+                    for (int i = 0; i < rows; i++) {
+                        out[d + i] = src.getAtIndex(F32_LE, (long) i * cols + j);
+                    }
+                }
+            }
+            case BF16 -> {
+                for (int j = 0; j < cols; j++) {
+                    int d = outOffset + j * rows;
+                    for (int i = 0; i < rows; i++) {
+                        out[d + i] = Numbers.bf16ToFloat(src.getAtIndex(I16_LE, (long) i * cols + j));
+                    }
+                }
+            }
+            case F16 -> {
+                for (int j = 0; j < cols; j++) {
+                    int d = outOffset + j * rows;
+                    for (int i = 0; i < rows; i++) {
+                        out[d + i] = Numbers.f16ToFloat(src.getAtIndex(I16_LE, (long) i * cols + j));
+                    }
                 }
             }
         }

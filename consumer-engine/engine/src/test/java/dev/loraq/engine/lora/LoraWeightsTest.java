@@ -147,4 +147,50 @@ class LoraWeightsTest {
         assertEquals("base_model.model.model.layers.3.mlp.gate_proj.lora_B.weight",
                 LoraWeights.peftKey(3, Projection.GATE, false));
     }
+
+    @Test
+    void shouldKeepAnAdaptersWeightsWhenItsSlotIsReinstalledOrCleared() {
+        Path model = dir.resolve("model");
+        SyntheticModelWriter.write(model, ModelPreset.TINY, 1);
+        Set<Projection> targets = EnumSet.of(Projection.Q, Projection.DOWN);
+        SyntheticAdapterWriter.write(dir.resolve("one"), BASE, 4, 8, targets, 5);
+        SyntheticAdapterWriter.write(dir.resolve("two"), BASE, 8, 16, EnumSet.allOf(Projection.class), 6);
+        LoraWeights one = LoraWeights.load("one", config(4, targets),
+                dir.resolve("one").resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
+        LoraWeights two = LoraWeights.load("two", config(8, EnumSet.allOf(Projection.class)),
+                dir.resolve("two").resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
+        float[] before = one.packed().clone();
+        float[] bBefore = one.b(1, Projection.DOWN);
+        try (LlamaModel m = LlamaModel.load(model, WeightFormat.BF16);
+             CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(2, 16, 8, 16, 8, 1))) {
+            backend.installAdapter(0, one);
+            backend.installAdapter(0, two);
+            backend.installAdapter(1, one);
+            backend.clearAdapter(1);
+            backend.clearAdapter(0);
+            assertNull(backend.installedAdapter(0));
+        }
+        assertTrue(java.util.Arrays.equals(before, one.packed()), "weights changed by installs and clears");
+        assertTrue(java.util.Arrays.equals(bBefore, one.b(1, Projection.DOWN)));
+    }
+
+    @Test
+    void shouldStoreBTransposedForTheExpand() {
+        SyntheticAdapterWriter.write(dir, BASE, 4, 8, Set.of(Projection.K), 5);
+        Path file = dir.resolve(SyntheticAdapterWriter.WEIGHTS_FILE);
+        LoraWeights w = LoraWeights.load("k", config(4, Set.of(Projection.K)), file, BASE);
+        int out = BASE.outFeatures(Projection.K);
+        try (dev.loraq.engine.model.SafetensorsFile f = dev.loraq.engine.model.SafetensorsFile.open(file)) {
+            float[] b = f.readFloats(LoraWeights.peftKey(1, Projection.K, false));
+            float[] a = f.readFloats(LoraWeights.peftKey(1, Projection.K, true));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b, w.b(1, Projection.K));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a, w.a(1, Projection.K));
+            int off = w.bTransposedOffset(1, Projection.K);
+            for (int o = 0; o < out; o++) {
+                for (int j = 0; j < 4; j++) {
+                    assertEquals(b[o * 4 + j], w.packed()[off + j * out + o]);
+                }
+            }
+        }
+    }
 }

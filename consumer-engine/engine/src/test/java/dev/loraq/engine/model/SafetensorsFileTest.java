@@ -123,4 +123,28 @@ class SafetensorsFileTest {
             assertArrayEquals(new float[] {4f, 5f}, f.readFloats("tail"));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void shouldReadAMatrixTransposedAtAnOffset(DType dtype) {
+        int rows = 37;
+        int cols = 5;
+        float[] m = new float[rows * cols];
+        for (int k = 0; k < m.length; k++) {
+            m[k] = (k % 11) - 0.5f * (k % 3);
+        }
+        Path file = dir.resolve("t-" + dtype + ".safetensors");
+        new SafetensorsWriter().addFloats("m", dtype, new long[] {rows, cols}, m).write(file);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            float[] plain = f.readFloats("m");
+            float[] out = new float[3 + rows * cols];
+            SafetensorsFile.toFloatsTransposed(f.data(f.info("m")), dtype, rows, cols, out, 3);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    assertEquals(plain[i * cols + j], out[3 + j * rows + i], "element " + i + "," + j);
+                }
+            }
+            assertEquals(0f, out[0]);
+        }
+    }
 }

@@ -27,7 +27,9 @@ import dev.loraq.engine.tensor.WeightMatrix;
  * adapter slot at the start of the step, and each segment (rows sharing a slot) runs the shrink
  * (rank dots per row) and the expand (rank axpys per row) with that slot's matrices, so adapters of
  * different ranks and targets mix in one step (the SGMV idea of Punica/S-LoRA). Slot matrices are f32: A as
- * rank x in, B stored transposed (rank x out) so the expand is a vector axpy over the output.
+ * rank x in, B stored transposed (rank x out) so the expand is a vector axpy over the output. A slot holds
+ * a reference to the {@link LoraWeights} packed array, laid out that way at load and never written, plus
+ * offsets into it.
  *
  * <p>All buffers are allocated at construction; a step does not allocate. One thread drives the backend.
  */
@@ -73,8 +75,9 @@ public final class CpuBackend implements ComputeBackend {
     private final int[] slotRank;
     private final float[] slotScale;
     private final String[] slotAdapter;
-    private final float[][][] slotA;
-    private final float[][][] slotBt;
+    private final float[][] slotPacked;
+    private final int[][] slotAOff;
+    private final int[][] slotBtOff;
     private final float[] loraT;
 
     // Per-step row order and segments by slot.
@@ -137,8 +140,13 @@ public final class CpuBackend implements ComputeBackend {
         slotRank = new int[slots];
         slotScale = new float[slots];
         slotAdapter = new String[slots];
-        slotA = new float[slots][config.numHiddenLayers() * PROJECTIONS][];
-        slotBt = new float[slots][config.numHiddenLayers() * PROJECTIONS][];
+        slotPacked = new float[slots][];
+        slotAOff = new int[slots][config.numHiddenLayers() * PROJECTIONS];
+        slotBtOff = new int[slots][config.numHiddenLayers() * PROJECTIONS];
+        for (int s = 0; s < slots; s++) {
+            Arrays.fill(slotAOff[s], -1);
+            Arrays.fill(slotBtOff[s], -1);
+        }
         loraT = new float[n * options.maxLoraRank()];
         order = new int[n];
         segSlot = new int[slots + 1];
@@ -197,45 +205,29 @@ public final class CpuBackend implements ComputeBackend {
             throw new AdapterLoadException(AdapterLoadException.Code.SHAPE_MISMATCH, w.adapterId(),
                     "has " + w.layers() + " layers, the base model " + config.numHiddenLayers());
         }
+        float[] packed = w.packed();
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             for (Projection p : Projection.values()) {
-                float[] a = w.a(l, p);
-                if (a != null && (a.length != r * config.inFeatures(p) || w.b(l, p).length != r * config.outFeatures(p))) {
+                int aOff = w.aOffset(l, p);
+                int btOff = w.bTransposedOffset(l, p);
+                if (aOff >= 0 && (btOff - aOff != r * config.inFeatures(p)
+                        || (long) btOff + (long) r * config.outFeatures(p) > packed.length)) {
                     throw new AdapterLoadException(AdapterLoadException.Code.SHAPE_MISMATCH, w.adapterId(),
                             "layer " + l + " " + p.moduleName() + " does not fit rank " + r + " and the base shapes");
                 }
             }
         }
+        // The slot references the adapter's packed array (laid out at load for the shrink and expand, never
+        // written after), so installing is O(layers) and later installs or clears cannot change its weights.
         slotAdapter[slot] = null;
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             for (Projection p : Projection.values()) {
                 int idx = l * PROJECTIONS + p.ordinal();
-                float[] a = w.a(l, p);
-                if (a == null) {
-                    slotA[slot][idx] = null;
-                    slotBt[slot][idx] = null;
-                    continue;
-                }
-                int in = config.inFeatures(p);
-                int outF = config.outFeatures(p);
-                float[] sa = slotA[slot][idx];
-                float[] sb = slotBt[slot][idx];
-                // Slot storage is kept across installs and grown only when a larger rank arrives.
-                if (sa == null || sa.length < r * in) {
-                    sa = new float[r * in];
-                    sb = new float[r * outF];
-                }
-                System.arraycopy(a, 0, sa, 0, r * in);
-                float[] b = w.b(l, p);
-                for (int o = 0; o < outF; o++) {
-                    for (int j = 0; j < r; j++) {
-                        sb[j * outF + o] = b[o * r + j];
-                    }
-                }
-                slotA[slot][idx] = sa;
-                slotBt[slot][idx] = sb;
+                slotAOff[slot][idx] = w.aOffset(l, p);
+                slotBtOff[slot][idx] = w.bTransposedOffset(l, p);
             }
         }
+        slotPacked[slot] = packed;
         slotRank[slot] = r;
         slotScale[slot] = w.scale();
         slotAdapter[slot] = w.adapterId();
@@ -247,8 +239,9 @@ public final class CpuBackend implements ComputeBackend {
         checkSlot(slot);
         slotAdapter[slot] = null;
         slotRank[slot] = 0;
-        Arrays.fill(slotA[slot], null);
-        Arrays.fill(slotBt[slot], null);
+        slotPacked[slot] = null;
+        Arrays.fill(slotAOff[slot], -1);
+        Arrays.fill(slotBtOff[slot], -1);
     }
 
     private void checkSlot(int slot) {
@@ -365,7 +358,7 @@ public final class CpuBackend implements ComputeBackend {
         int idx = jobLayer * PROJECTIONS + p.ordinal();
         boolean any = false;
         for (int s = 0; s < segments; s++) {
-            if (slotA[segSlot[s]][idx] != null) {
+            if (slotAOff[segSlot[s]][idx] >= 0) {
                 any = true;
                 break;
             }
@@ -401,10 +394,11 @@ public final class CpuBackend implements ComputeBackend {
         int maxRank = options.maxLoraRank();
         for (int s = 0; s < segments; s++) {
             int slot = segSlot[s];
-            float[] a = slotA[slot][jobIdx];
-            if (a == null) {
+            int aOff = slotAOff[slot][jobIdx];
+            if (aOff < 0) {
                 continue;
             }
+            float[] a = slotPacked[slot];
             int r = slotRank[slot];
             int from = segStart[s];
             int count = segEnd[s] - from;
@@ -414,7 +408,7 @@ public final class CpuBackend implements ComputeBackend {
             for (int j = j0; j < j1; j++) {
                 for (int i = 0; i < count; i++) {
                     int row = order[from + i];
-                    loraT[row * maxRank + j] = VectorKernels.dot(a, j * jobIn, jobX, row * jobIn, jobIn);
+                    loraT[row * maxRank + j] = VectorKernels.dot(a, aOff + j * jobIn, jobX, row * jobIn, jobIn);
                 }
             }
         }
@@ -431,16 +425,17 @@ public final class CpuBackend implements ComputeBackend {
         }
         for (int s = 0; s < segments; s++) {
             int slot = segSlot[s];
-            float[] bt = slotBt[slot][jobIdx];
-            if (bt == null) {
+            int btOff = slotBtOff[slot][jobIdx];
+            if (btOff < 0) {
                 continue;
             }
+            float[] bt = slotPacked[slot];
             int r = slotRank[slot];
             float scale = slotScale[slot];
             for (int i = segStart[s]; i < segEnd[s]; i++) {
                 int row = order[i];
                 for (int j = 0; j < r; j++) {
-                    VectorKernels.axpy(scale * loraT[row * maxRank + j], bt, j * jobOut + c0, jobY, row * jobOut + c0, width);
+                    VectorKernels.axpy(scale * loraT[row * maxRank + j], bt, btOff + j * jobOut + c0, jobY, row * jobOut + c0, width);
                 }
             }
         }
