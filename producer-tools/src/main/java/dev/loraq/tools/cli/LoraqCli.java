@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code loraq} command: job submission, result collection, progress and topic administration. */
 @Command(name = "loraq", mixinStandardHelpOptions = true, version = "loraq 0.1.0-SNAPSHOT",
-        description = "Submit batch jobs to loraq, collect their results, watch progress, manage topics.",
+        description = "Submit batch jobs to loraq, collect their results, watch progress, manage topics and dead letters.",
         subcommands = {SubmitCommand.class, CollectCommand.class, WatchCommand.class, JobsCommand.class,
-                TopicsCommand.class, ProgressServiceCommand.class})
+                TopicsCommand.class, ProgressServiceCommand.class, DlqCommand.class})
 public final class LoraqCli implements Runnable {
 
     @CommandLine.Spec
@@ -33,16 +33,16 @@ public final class LoraqCli implements Runnable {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
             if (e instanceof PipelineException pipeline) {
-                cl.getErr().println("loraq " + cl.getCommandName() + ": " + pipeline.getMessage());
+                cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + pipeline.getMessage());
                 cl.getErr().flush();
                 return ExitCodes.of(pipeline);
             }
             if (e instanceof org.apache.kafka.common.config.ConfigException config) {
-                cl.getErr().println("loraq " + cl.getCommandName() + ": invalid setting: " + config.getMessage());
+                cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": invalid setting: " + config.getMessage());
                 cl.getErr().flush();
                 return ExitCodes.USAGE;
             }
-            cl.getErr().println("loraq " + cl.getCommandName() + ": " + e);
+            cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e);
             cl.getErr().flush();
             return ExitCodes.FAILED;
         });

@@ -1,6 +1,7 @@
 package dev.loraq.tools.config;
 
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
+import dev.loraq.tools.topics.PipelineTopics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Settings of the {@code loraq} tools and of the job-progress service. Command-line options override these keys;
  * {@code LORAQ_BOOTSTRAP_SERVERS} and {@code LORAQ_SCHEMA_REGISTRY_URL} override the two connection defaults.
- * Topic names are fixed by the pipeline (see {@link dev.loraq.tools.topics.PipelineTopics}), not configured here.
+ * Topic names are fixed by the pipeline (see {@link dev.loraq.tools.topics.PipelineTopics}), not configured here, except
+ * {@link #DLQ_TOPIC_CONFIG}, which mirrors the engine's own {@code dlq.topic} setting.
  */
 public final class ToolsConfig extends AbstractConfig {
 
@@ -80,6 +82,10 @@ public final class ToolsConfig extends AbstractConfig {
     private static final String REPLICATION_FACTOR_DOC = "Wanted replication factor; capped by the number of brokers. "
             + "min.insync.replicas becomes 2 when the factor is 3 or more, else 1.";
 
+    public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
+    private static final String DLQ_TOPIC_DOC = "Dead-letter topic the dlq commands read; set it to the engine's dlq.topic "
+            + "when that is not the default.";
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -112,7 +118,8 @@ public final class ToolsConfig extends AbstractConfig {
             .define(CONTROL_PARTITIONS_CONFIG, Type.INT, 3, Range.between(1, 10_000), Importance.LOW, CONTROL_PARTITIONS_DOC)
             .define(RETENTION_MS_CONFIG, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(60_000L), Importance.MEDIUM, RETENTION_MS_DOC)
             .define(DLQ_RETENTION_MS_CONFIG, Type.LONG, 14L * 24 * 3600 * 1000, Range.atLeast(60_000L), Importance.LOW, DLQ_RETENTION_MS_DOC)
-            .define(REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 3, Range.between(1, 32), Importance.MEDIUM, REPLICATION_FACTOR_DOC);
+            .define(REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 3, Range.between(1, 32), Importance.MEDIUM, REPLICATION_FACTOR_DOC)
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, PipelineTopics.DLQ, new ConfigDef.NonEmptyString(), Importance.LOW, DLQ_TOPIC_DOC);
 
     public ToolsConfig(Map<String, ?> originals) {
         super(CONFIG_DEF, withEnvironmentDefaults(originals, System.getenv()), false);
@@ -202,6 +209,10 @@ public final class ToolsConfig extends AbstractConfig {
 
     public short replicationFactor() {
         return getShort(REPLICATION_FACTOR_CONFIG);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC_CONFIG);
     }
 
     /** Settings every Kafka client of the tools shares: brokers and timeouts. */
