@@ -1,5 +1,7 @@
 package dev.loraq.service.pipeline;
 
+import dev.loraq.engine.synth.ModelPreset;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.service.EngineService;
@@ -23,8 +25,8 @@ class FailoverTest {
 
     @Test
     void shouldStayExactlyOnceWhenConsumerProcessIsKilledAndRestarted(LocalStack stack, @TempDir Path dir) throws Exception {
-        PipelineFixture fixture = new PipelineFixture(stack, dir, "crash", 4);
-        Map<String, String> tenantById = fixture.produceJob(300, 48, 1.0f); // long enough that a fast machine is still mid-job at the crash
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "crash", 4, ModelPreset.SMALL);
+        Map<String, String> tenantById = fixture.produceJob(300, 24, 1.0f);
         Process first = startChild(fixture, dir.resolve("first.log"));
         Process second = null;
         try {
@@ -49,8 +51,8 @@ class FailoverTest {
 
     @Test
     void shouldStayExactlyOnceWhenOneOfTwoInstancesStopsMidJob(LocalStack stack, @TempDir Path dir) throws Exception {
-        PipelineFixture fixture = new PipelineFixture(stack, dir, "rebalance", 4);
-        Map<String, String> tenantById = fixture.produceJob(300, 48, 1.0f); // long enough that a fast machine is still mid-job at the crash
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "rebalance", 4, ModelPreset.SMALL);
+        Map<String, String> tenantById = fixture.produceJob(300, 24, 1.0f);
         try (EngineService a = EngineService.start(fixture.config("a"), LocalEngine.open(fixture.config("a").engineSettings()));
              EngineService b = EngineService.start(fixture.config("b"), LocalEngine.open(fixture.config("b").engineSettings()))) {
             Seen progress = fixture.readUntil(60, Duration.ofSeconds(90), Duration.ZERO);

@@ -51,11 +51,19 @@ final class PipelineFixture {
     final List<String> adapters;
 
     PipelineFixture(LocalStack stack, Path dir, String prefix, int partitions) throws IOException {
+        this(stack, dir, prefix, partitions, ModelPreset.TINY);
+    }
+
+    /**
+     * With another model shape: the crash, stop and fence tests use {@code small} (about 27 times the compute of
+     * {@code tiny} per token) so that their job is still running when the fault is injected, on any machine.
+     */
+    PipelineFixture(LocalStack stack, Path dir, String prefix, int partitions, ModelPreset preset) throws IOException {
         this.stack = stack;
         this.prefix = prefix;
         this.modelDir = dir.resolve("model");
         this.adaptersDir = dir.resolve("adapters");
-        ModelConfig config = SyntheticModelFolder.write(modelDir, ModelPreset.TINY, 7);
+        ModelConfig config = SyntheticModelFolder.write(modelDir, preset, 7);
         this.adapters = SyntheticModelFolder.writeAdapters(adaptersDir, config, "ad", 12, List.of(4, 8),
                 Set.of(Projection.Q, Projection.V), 11);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {

@@ -1,5 +1,7 @@
 package dev.loraq.service.pipeline;
 
+import dev.loraq.engine.synth.ModelPreset;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.service.EngineService;
@@ -23,8 +25,8 @@ class ProducerFencingTest {
 
     @Test
     void shouldRewindToCommittedOffsetsWhenProducerIsFencedMidJob(LocalStack stack, @TempDir Path dir) throws Exception {
-        PipelineFixture fixture = new PipelineFixture(stack, dir, "fence", 4);
-        Map<String, String> tenantById = fixture.produceJob(240, 48, 1.0f); // long enough that a fast machine is still mid-job at the fence
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "fence", 4, ModelPreset.SMALL);
+        Map<String, String> tenantById = fixture.produceJob(240, 24, 1.0f);
         ServiceConfig config = fixture.config("solo");
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()))) {
             Seen progress = fixture.readUntil(40, Duration.ofSeconds(60), Duration.ZERO);
