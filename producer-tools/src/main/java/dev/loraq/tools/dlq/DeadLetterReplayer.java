@@ -2,6 +2,7 @@ package dev.loraq.tools.dlq;
 
 import dev.loraq.schemas.avro.DeadLetter;
 import dev.loraq.tools.config.ToolsConfig;
+import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.BrokerProbe;
 import dev.loraq.tools.kafka.PipelineException;
 import java.nio.ByteBuffer;
@@ -75,13 +76,7 @@ public final class DeadLetterReplayer {
     }
 
     private void publish(KafkaProducer<byte[], byte[]> producer, List<DeadLetterEntry> selected, String toTopic) {
-        try {
-            producer.initTransactions();
-        } catch (KafkaException e) {
-            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "cannot start a transaction on "
-                    + config.bootstrapServers() + " within " + config.kafkaTimeoutMs() + " ms: " + e.getMessage()
-                    + "; nothing was replayed", e);
-        }
+        PipelineClients.initTransactions(producer, config, "nothing was replayed");
         boolean begun = false;
         try {
             producer.beginTransaction();

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -46,5 +48,20 @@ public final class PipelineClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         return new KafkaConsumer<>(props, new StringDeserializer(), values);
+    }
+
+    /**
+     * Registers a transactional producer with the broker, or fails with a clear error that says the broker is
+     * unreachable and that {@code nothingDone} (for example "nothing was published").
+     */
+    public static void initTransactions(Producer<?, ?> producer, ToolsConfig config,
+                                        String nothingDone) {
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "cannot start a transaction on "
+                    + config.bootstrapServers() + " within " + config.kafkaTimeoutMs() + " ms: " + e.getMessage()
+                    + "; " + nothingDone, e);
+        }
     }
 }

@@ -110,13 +110,7 @@ public final class JobSubmitter {
 
     private SubmitResult publish(KafkaProducer<String, SpecificRecord> producer, ValidatedJob job, JobManifest.Builder manifest,
                                  String jobId, String tenantId, LongConsumer acked) {
-        try {
-            producer.initTransactions();
-        } catch (KafkaException e) {
-            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "cannot start a transaction on "
-                    + config.bootstrapServers() + " within " + config.kafkaTimeoutMs() + " ms: " + e.getMessage()
-                    + "; nothing was published", e);
-        }
+        PipelineClients.initTransactions(producer, config, "nothing was published");
         boolean begun = false;
         try {
             producer.beginTransaction();
