@@ -23,7 +23,7 @@ launch() {
   fi
   local dir="$loraq_root/$module/target"
   local jar
-  jar=$(ls "$dir"/*.jar 2>/dev/null | grep -v -E '(sources|tests)\.jar$' | head -n 1)
+  jar=$(ls "$dir"/*.jar 2>/dev/null | grep -v -E '(sources|tests)\.jar$' | head -n 1 || true)
   if [ -z "$jar" ] || [ ! -d "$dir/lib" ]; then
     echo "loraq: $module is not built yet. Build it first with:" >&2
     echo "  JAVA_HOME=$java_home ./mvnw -q -DskipTests install" >&2
