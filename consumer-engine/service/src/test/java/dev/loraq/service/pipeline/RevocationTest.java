@@ -1,5 +1,7 @@
 package dev.loraq.service.pipeline;
 
+import dev.loraq.engine.synth.ModelPreset;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,11 +36,13 @@ class RevocationTest {
 
     private static final int PARTITIONS = 4;
     private static final int PER_PARTITION = 160;
+    /** Long requests on the small preset stay in flight for most of the job, also on a slow or busy machine. */
+    private static final int LONG_TOKENS = 160;
 
     @Test
     void shouldCancelInFlightWorkOnRevocationAndLetNewOwnerSkipOffsetsCompletedAboveLowOffset(LocalStack stack, @TempDir Path dir)
             throws Exception {
-        PipelineFixture fixture = new PipelineFixture(stack, dir, "revoke", PARTITIONS);
+        PipelineFixture fixture = new PipelineFixture(stack, dir, "revoke", PARTITIONS, ModelPreset.SMALL);
         // Every eighth request is long; small polls interleave the partitions, so short ones
         // complete above long ones still running everywhere and the committed metadata names completed offsets above
         // the low offset. The job is long enough to be mid-way when B joins.
@@ -50,7 +54,7 @@ class RevocationTest {
                 String id = "p" + p + "-" + i;
                 String tenant = PipelineFixture.TENANTS.get(i % 3);
                 requests.add(PipelineFixture.request(id, tenant, fixture.adapters.get((p + i) % 4), "hello " + id,
-                        i % 8 == 0 ? 480 : 2, 0f));
+                        i % 8 == 0 ? LONG_TOKENS : 2, 1.0f));
                 tenantById.put(id, tenant);
             }
             List<Long> offsets = fixture.sendTo(p, requests);
@@ -102,7 +106,7 @@ class RevocationTest {
                 fixture.assertExactlyOnce(tenantById, seen);
 
                 assertTrue(cancelledOnRevocation(a) >= 1,
-                        "revocation cancelled nothing in flight (revocation.timeout.ms=100 with 480-token requests)");
+                        "revocation cancelled nothing in flight (revocation.timeout.ms=100 with " + LONG_TOKENS + "-token requests)");
                 assertTrue(b.metrics().count("loraq.records.skipped") >= 1, "the new owner skipped no completed offset");
                 Map<String, Completion> byId = new HashMap<>();
                 seen.completionsByTopic.values().forEach(list -> list.forEach(c -> byId.put(c.getRequestId(), c)));
