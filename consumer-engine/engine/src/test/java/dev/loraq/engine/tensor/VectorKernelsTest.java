@@ -143,15 +143,7 @@ class VectorKernelsTest {
         Random rnd = new Random(7);
         int[][] shapes = {{1, 1}, {5, 7}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};
         for (int[] s : shapes) {
-            Bf16Matrix w = randomBf16(rnd, s[0], s[1]);
-            for (int n : new int[] {1, 2, 3, 5}) {
-                float[] x = random(rnd, n * s[1], 1f);
-                float[] e = new float[n * s[0]];
-                float[] a = new float[n * s[0]];
-                ScalarKernels.matmul(w, x, n, e);
-                VectorKernels.matmul(w, x, n, a);
-                assertClose(e, a, 1e-4f, "bf16 matmul " + s[0] + "x" + s[1] + " n=" + n);
-            }
+            assertMatmulMatchesScalar(randomBf16(rnd, s[0], s[1]), rnd, "bf16");
         }
     }
 
@@ -160,15 +152,19 @@ class VectorKernelsTest {
         Random rnd = new Random(8);
         int[][] shapes = {{1, 1}, {5, 31}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};
         for (int[] s : shapes) {
-            Int8Matrix w = Int8Matrix.quantize(randomBf16(rnd, s[0], s[1]), ARENA);
-            for (int n : new int[] {1, 2, 3, 5}) {
-                float[] x = random(rnd, n * s[1], 1f);
-                float[] e = new float[n * s[0]];
-                float[] a = new float[n * s[0]];
-                ScalarKernels.matmul(w, x, n, e);
-                VectorKernels.matmul(w, x, n, a);
-                assertClose(e, a, 1e-4f, "int8 matmul " + s[0] + "x" + s[1] + " n=" + n);
-            }
+            assertMatmulMatchesScalar(Int8Matrix.quantize(randomBf16(rnd, s[0], s[1]), ARENA), rnd, "int8");
+        }
+    }
+
+    /** The vector matmul against the scalar one, for batches of 1, 2, 3 and 5 rows. */
+    private static void assertMatmulMatchesScalar(WeightMatrix w, Random rnd, String kind) {
+        for (int n : new int[] {1, 2, 3, 5}) {
+            float[] x = random(rnd, n * w.cols(), 1f);
+            float[] e = new float[n * w.rows()];
+            float[] a = new float[n * w.rows()];
+            ScalarKernels.matmul(w, x, n, e);
+            VectorKernels.matmul(w, x, n, a);
+            assertClose(e, a, 1e-4f, kind + " matmul " + w.rows() + "x" + w.cols() + " n=" + n);
         }
     }
 
