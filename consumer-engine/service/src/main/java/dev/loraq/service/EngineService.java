@@ -3,13 +3,17 @@ package dev.loraq.service;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.consumer.ConsumerLoop;
 import dev.loraq.service.consumer.KafkaClients;
+import dev.loraq.service.health.ClusterProbe;
+import dev.loraq.service.health.EngineHealth;
 import dev.loraq.service.inference.InferenceEngine;
 import dev.loraq.service.metrics.MetricsEndpoint;
 import dev.loraq.service.metrics.ServiceMetrics;
+import dev.loraq.service.output.DeadLetterSizing;
 import dev.loraq.service.output.DefaultRecordErrorHandler;
 import dev.loraq.service.output.RecordErrorHandler;
 import dev.loraq.service.output.TopicProvisioner;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +32,20 @@ public final class EngineService implements AutoCloseable {
     private final TopicProvisioner provisioner;
     private final ConsumerLoop loop;
     private final Thread thread;
+    private final ClusterProbe cluster;
+    private final EngineHealth health;
     private final MetricsEndpoint endpoint;
     private boolean closed;
 
     private EngineService(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
         this.config = config;
         this.engine = engine;
+        DeadLetterSizing sizing = new DeadLetterSizing(config.dlqMaxValueBytes());
+        if (sizing.maxRecordBytes() > config.producerMaxRequestSize()) {
+            throw new ConfigException(ServiceConfig.DLQ_MAX_VALUE_BYTES_CONFIG, config.dlqMaxValueBytes(), "a dead letter could take "
+                    + sizing.maxRecordBytes() + " bytes, more than the producer's max.request.size of " + config.producerMaxRequestSize()
+                    + " (" + ServiceConfig.PRODUCER_PREFIX + "max.request.size): lower it or raise that");
+        }
         KafkaClients clients = new KafkaClients(config);
         this.provisioner = new TopicProvisioner(clients.admin(), config.topicsAutoCreate(), config.topicsPartitions(),
                 config.topicsReplicationFactor());
@@ -45,8 +57,10 @@ public final class EngineService implements AutoCloseable {
         }
         this.loop = new ConsumerLoop(config, clients, engine, metrics, errorHandler, provisioner);
         this.thread = new Thread(loop, "loraq-consumer-" + config.workerId());
+        this.cluster = new ClusterProbe(clients.admin(), config.bootstrapServers(), config.healthProbeIntervalMs());
+        this.health = new EngineHealth(loop, cluster, config.healthStallTimeoutMs());
         this.endpoint = config.metricsPort() < 0 ? null : new MetricsEndpoint(config.metricsHost(), config.metricsPort(),
-                metrics::scrape, loop::isHealthy, loop::isReady);
+                metrics::scrape, health::livenessProblem, health::readinessProblem);
     }
 
     /** Starts the service on an opened engine, which the service closes on {@link #close}. */
@@ -62,12 +76,14 @@ public final class EngineService implements AutoCloseable {
         return service;
     }
 
+    /** Whether the engine can take work (see {@link EngineHealth#readinessProblem()}). */
     public boolean isReady() {
-        return loop.isReady();
+        return health.readinessProblem() == null;
     }
 
+    /** Whether the engine is alive (see {@link EngineHealth#livenessProblem()}). */
     public boolean isHealthy() {
-        return loop.isHealthy();
+        return health.livenessProblem() == null;
     }
 
     /** The bound metrics port, or -1 when the endpoint is off. */
@@ -106,6 +122,7 @@ public final class EngineService implements AutoCloseable {
         if (endpoint != null) {
             endpoint.close();
         }
+        cluster.close();
         provisioner.close();
         engine.close();
         LOG.info("engine service closed worker={}", config.workerId());

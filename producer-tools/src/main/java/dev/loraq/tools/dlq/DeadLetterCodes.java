@@ -11,6 +11,7 @@ public final class DeadLetterCodes {
 
     public static final String WIRE_FORMAT = "wire_format";
     public static final String AVRO_DECODE = "avro_decode";
+    public static final String DECODE_LIMIT = "decode_limit";
     public static final String NO_REQUEST_ID = "no_request_id";
     public static final String TOMBSTONE = "tombstone";
     public static final String SCHEMA_NOT_FOUND = "schema_not_found";
@@ -20,6 +21,7 @@ public final class DeadLetterCodes {
     private static final Map<String, String> NOT_REPLAYABLE = Map.of(
             WIRE_FORMAT, "the value bytes are not in the Confluent wire format; the engine would dead-letter them again",
             AVRO_DECODE, "the value bytes do not decode with their writer schema; the engine would dead-letter them again",
+            DECODE_LIMIT, "the record is over the engine's avro.decode.* limits; the engine would dead-letter it again",
             NO_REQUEST_ID, "the request has no request id; fix the producer and resubmit the job",
             TOMBSTONE, "the record has no value; there is nothing to replay");
 

@@ -56,6 +56,12 @@ public final class DeadLetterReplayer {
                         + ") has no value: nothing to replay");
                 continue;
             }
+            if (entry.letter().getValueTruncated()) {
+                skipped.add("dead letter " + entry.coordinates() + " (source " + entry.source() + ", " + entry.letter().getErrorCode()
+                        + ") keeps only " + entry.letter().getValue().remaining() + " of the original " + entry.letter().getOriginalValueSize()
+                        + " bytes (sha256 " + entry.letter().getOriginalValueSha256() + "): resubmit the original instead");
+                continue;
+            }
             selected.add(entry);
             perTopic.merge(target(entry, toTopic), 1, Integer::sum);
         }

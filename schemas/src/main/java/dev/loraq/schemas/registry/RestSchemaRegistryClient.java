@@ -3,6 +3,7 @@ package dev.loraq.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loraq.schemas.health.Reachability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -54,11 +55,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idBySubjectSchema = new ConcurrentHashMap<>();
     private final AtomicLong httpRequests = new AtomicLong();
+    private final Reachability reachability;
     // Index of the URL that answered last, so that a dead first URL is not retried on every call.
     private volatile int preferredUrl;
 
     public RestSchemaRegistryClient(SchemaRegistryClientConfig config) {
         this.urls = config.urls();
+        this.reachability = new Reachability("schema registry", String.join(",", urls), log);
         String userInfo = config.basicAuthUserInfo().value();
         this.authorization = userInfo.isEmpty() ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
@@ -74,6 +77,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     public RestSchemaRegistryClient(Map<String, ?> config) {
         this(new SchemaRegistryClientConfig(config));
+    }
+
+    /** Whether the last call got an answer from the registry (any answer but a 5xx or no connection). */
+    public boolean isReachable() {
+        return reachability.isReachable();
     }
 
     /** HTTP requests sent so far, retries included; lets tests and metrics check that the hot path stays off the network. */
@@ -102,8 +110,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("GET", "/schemas/ids/" + id, null, null, id);
-        Schema schema = parse(requiredText(answer, "schema", "schema id " + id), "schema id " + id);
+        JsonNode answer = send("GET", "/schemas/ids/" + Integer.toUnsignedString(id), null, null, id);
+        Schema schema = parse(requiredText(answer, "schema", "schema id " + Integer.toUnsignedString(id)), "schema id " + Integer.toUnsignedString(id));
         Schema previous = schemaById.putIfAbsent(id, schema);
         return previous != null ? previous : schema;
     }
@@ -231,7 +239,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 response = http.send(request(method, lastUrl, body), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 lastError = e;
-                log.warn("Schema registry request {} {} failed (attempt {} of {}): {}", method, lastUrl, attempts, retries + 1, e.toString());
+                // One line per outage comes from reachability; each attempt only at debug.
+                log.debug("Schema registry request {} {} failed (attempt {} of {}): {}", method, lastUrl, attempts, retries + 1, e.toString());
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -240,10 +249,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             int status = response.statusCode();
             if (status >= 500) {
                 lastError = new IOException("HTTP " + status + ": " + new String(response.body(), StandardCharsets.UTF_8));
-                log.warn("Schema registry request {} {} answered {} (attempt {} of {})", method, lastUrl, status, attempts, retries + 1);
+                log.debug("Schema registry request {} {} answered {} (attempt {} of {})", method, lastUrl, status, attempts, retries + 1);
                 continue;
             }
             preferredUrl = urlIndex;
+            reachability.reachable();
             JsonNode json = parseBody(response.body(), method, lastUrl, status);
             if (status >= 200 && status < 300) {
                 return json;
@@ -254,6 +264,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
             throw error;
         }
+        reachability.unreachable(method + " " + lastUrl + " failed " + attempts + " times; last error: " + describe(lastError));
         throw new RegistryUnavailableException("Schema registry unavailable: " + method + " " + lastUrl + " failed after "
                 + attempts + " attempts (" + retries + " retries) across " + urls + "; last error: " + describe(lastError),
                 attempts, lastError);
@@ -316,7 +327,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         int errorCode = json.path("error_code").asInt(status);
         String message = json.path("message").asText("");
         if (status == 404) {
-            String what = id != null ? "schema id " + id : subject != null ? "subject '" + subject + "'" : url;
+            String what = id != null ? "schema id " + Integer.toUnsignedString(id) : subject != null ? "subject '" + subject + "'" : url;
             return new SchemaNotFoundException("Schema registry has no " + what + " (error " + errorCode + ": " + message
                     + ") at " + url, errorCode);
         }

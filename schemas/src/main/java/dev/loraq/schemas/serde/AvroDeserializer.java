@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +19,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * message (once per id) and the data is read into the class's own schema, so records written with older or newer
  * compatible schemas decode. Errors: {@link WireFormatException} for bytes not in wire format,
  * {@link dev.loraq.schemas.registry.SchemaNotFoundException} for an unknown id, a {@link SerializationException} naming
- * the id for an undecodable payload. Thread-safe once configured.
+ * the id for an undecodable payload (bytes left after the record included), a {@link DecodeLimitException} for a record
+ * over its {@link AvroDecodeLimits}. Decoding allocates no more than the limits allow, whatever lengths the bytes
+ * declare. Thread-safe once configured.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
@@ -30,6 +30,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final SpecificData model;
     private SchemaRegistryClient client;
     private boolean ownsClient;
+    private volatile AvroDecodeLimits limits = AvroDecodeLimits.DEFAULTS;
 
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
 
@@ -48,6 +49,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        limits = new AvroDecodeLimits(configs);
         if (client == null) {
             client = new RestSchemaRegistryClient(configs);
             ownsClient = true;
@@ -62,6 +64,10 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         if (client == null) {
             throw new IllegalStateException("AvroDeserializer used before configure(): no schema registry client");
         }
+        if (data.length > limits.maxRecordBytes()) {
+            throw new DecodeLimitException("Record of " + data.length + " bytes is over the limit of " + limits.maxRecordBytes()
+                    + " bytes (topic " + topic + ")", AvroDecodeLimits.MAX_RECORD_BYTES_CONFIG);
+        }
         int id = WireFormat.schemaId(data);
         DatumReader<T> reader = readersByWriterId.get(id);
         if (reader == null) {
@@ -69,13 +75,24 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             reader = new SpecificDatumReader<>(client.getById(id), readerSchema, model);
             readersByWriterId.putIfAbsent(id, reader);
         }
+        int payloadLength = data.length - WireFormat.HEADER_LENGTH;
+        T value;
+        BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(data, WireFormat.HEADER_LENGTH, payloadLength, limits);
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_LENGTH, data.length - WireFormat.HEADER_LENGTH, null);
-            return reader.read(null, decoder);
+            value = reader.read(null, decoder);
+        } catch (DecodeLimitException e) {
+            throw new DecodeLimitException(e.detail() + "; writer schema id "
+                    + Integer.toUnsignedString(id) + " (topic " + topic + ")", e.limitKey());
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot decode Avro payload of " + (data.length - WireFormat.HEADER_LENGTH)
-                    + " bytes with writer schema id " + id + " into " + type.getName() + " (topic " + topic + "): " + e, e);
+            throw new SerializationException("Cannot decode Avro payload of " + payloadLength + " bytes with writer schema id "
+                    + Integer.toUnsignedString(id) + " into " + type.getName() + " (topic " + topic + "): " + e, e);
         }
+        if (decoder.remaining() > 0) {
+            throw new SerializationException("Avro payload of " + payloadLength + " bytes with writer schema id "
+                    + Integer.toUnsignedString(id) + " has " + decoder.remaining() + " bytes after the complete record (topic "
+                    + topic + ")");
+        }
+        return value;
     }
 
     /** The class records are read into. */

@@ -84,7 +84,7 @@ public final class TinyRegistryServer implements AutoCloseable {
             }
             reply(exchange, 200, JSON.createObjectNode().put("id", id));
         } else if (method.equals("GET") && parts.length == 3 && parts[0].equals("schemas") && parts[1].equals("ids")) {
-            String schema = schemaById.get(Integer.parseInt(parts[2]));
+            String schema = schemaById.get((int) Long.parseLong(parts[2]));
             if (schema == null) {
                 reply(exchange, 404, error(40403, "Schema " + parts[2] + " not found"));
             } else {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adapters stored as folders under one root: {@code root/<adapter id>/adapter_config.json} and
@@ -18,6 +20,8 @@ import java.nio.file.Path;
  * Pickle weights ({@code adapter_model.bin}) are never loaded: they can run code.
  */
 public final class LocalFolderAdapterSource implements AdapterSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFolderAdapterSource.class);
 
     /** The weights file name PEFT writes. */
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
@@ -88,9 +92,16 @@ public final class LocalFolderAdapterSource implements AdapterSource {
             return false;
         }
         try {
-            return dir.toRealPath().startsWith(realRoot) && Files.isRegularFile(
-                    dir.resolve(AdapterConfigReader.FILE_NAME));
+            Path real = dir.toRealPath();
+            if (!real.startsWith(realRoot)) {
+                // The tenant is told only that the adapter is unknown; the operator learns why here.
+                LOG.warn("adapter refused adapter={} folder={} reason=symbolic link leads outside the adapters folder {} (to {})",
+                        id, dir, realRoot, real);
+                return false;
+            }
+            return Files.isRegularFile(dir.resolve(AdapterConfigReader.FILE_NAME));
         } catch (IOException e) {
+            LOG.warn("adapter refused adapter={} folder={} reason=cannot resolve: {}", id, dir, e.toString());
             return false;
         }
     }

@@ -61,19 +61,18 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         EngineService service = EngineService.start(config, engine);
+        StopSignals.onStop(service::close);
+        // Any other way the JVM ends (System.exit elsewhere, SIGHUP) still closes the service.
         Thread hook = new Thread(service::close, "loraq-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.awaitTermination();
+        // awaitTermination returns when the loop has stopped; close() also closes the engine and endpoint.
+        service.close();
         if (service.failure() != null) {
             LOG.error("service stopped on error: {}", service.failure().toString());
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is closing it already.
-            }
-            service.close();
             return 1;
         }
+        LOG.info("service stopped cleanly worker={}", config.workerId());
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package dev.loraq.service.config;
 
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
+import dev.loraq.schemas.serde.AvroDecodeLimits;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -40,6 +42,12 @@ public final class ServiceConfig extends AbstractConfig {
     private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions; {tenant} is replaced by the tenant id.";
     public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
     private static final String DLQ_TOPIC_DOC = "Topic of DeadLetter records: input that could not be decoded or has no usable tenant.";
+    public static final String DLQ_MAX_VALUE_BYTES_CONFIG = "dlq.max.value.bytes";
+    public static final int DLQ_MAX_VALUE_BYTES_DEFAULT = 768 * 1024;
+    private static final String DLQ_MAX_VALUE_BYTES_DOC = "Most bytes of the original value a dead letter keeps; a longer value is cut "
+            + "to its first bytes and the letter says so (value_truncated, original_value_size, original_value_sha256), so a dead "
+            + "letter always fits in one produce request. With the key (16 KiB), headers (64 KiB) and overhead it must fit in the "
+            + "producer's max.request.size (kafka.producer.max.request.size, default 1048576): checked at start.";
     public static final String TOPICS_AUTO_CREATE_CONFIG = "topics.auto.create";
     private static final String TOPICS_AUTO_CREATE_DOC = "Create output and dead-letter topics on first use. When false they must exist; "
             + "a completion for a tenant whose topic is missing goes to the dead-letter topic (code output_topic_missing) "
@@ -72,11 +80,24 @@ public final class ServiceConfig extends AbstractConfig {
     public static final String METADATA_PAUSE_BYTES_CONFIG = "offset.metadata.pause.bytes";
     private static final String METADATA_PAUSE_BYTES_DOC = "When a partition's encoded completed-offsets metadata reaches this size, the partition is paused "
             + "until its lowest incomplete offset advances (Kafka refuses metadata above offset.metadata.max.bytes, 4096 by default).";
+    public static final String STATIC_MEMBERSHIP_CONFIG = "static.membership";
+    private static final String STATIC_MEMBERSHIP_DOC = "Join the group as a static member with group.instance.id = the transactional id "
+            + "(loraq-engine-<worker.id>): an instance restarted within the consumer's session.timeout.ms (45 s by default) takes its "
+            + "partitions back at once, without a rebalance, and a graceful stop leaves the group so its partitions move at once. "
+            + "A dead instance's partitions wait session.timeout.ms before another instance takes them. worker.id must then be unique "
+            + "among live instances: a second one with the same id fences the first.";
+    public static final String HEALTH_PROBE_INTERVAL_MS_CONFIG = "health.probe.interval.ms";
+    private static final String HEALTH_PROBE_INTERVAL_MS_DOC = "How often a separate thread asks the Kafka cluster to describe itself; "
+            + "one log line when it stops answering and one when it is back, and /ready is 503 meanwhile.";
+    public static final String HEALTH_STALL_TIMEOUT_MS_CONFIG = "health.stall.timeout.ms";
+    private static final String HEALTH_STALL_TIMEOUT_MS_DOC = "/health (liveness) turns 503 when no commit has succeeded for this long "
+            + "while work is pending (in flight or finished but not committed): the engine is stuck and a restart may help.";
     public static final String REGISTRY_RETRY_BACKOFF_MS_CONFIG = "registry.unavailable.backoff.ms";
     private static final String REGISTRY_RETRY_BACKOFF_MS_DOC = "When the schema registry cannot be reached, how long a partition waits before its record is tried again "
             + "(such records are retried, never dead-lettered).";
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    // The Avro decode limits are the service's keys: it is the service that decodes untrusted records.
+    public static final ConfigDef CONFIG_DEF = new ConfigDef(AvroDecodeLimits.CONFIG_DEF)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString() {
                 @Override
                 public void ensureValid(String name, Object value) {
@@ -100,6 +121,7 @@ public final class ServiceConfig extends AbstractConfig {
                         }
                     }, () -> "a topic name containing {tenant}"), Importance.HIGH, OUTPUT_TOPIC_PATTERN_DOC)
             .define(DLQ_TOPIC_CONFIG, Type.STRING, "loraq.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(DLQ_MAX_VALUE_BYTES_CONFIG, Type.INT, DLQ_MAX_VALUE_BYTES_DEFAULT, Range.between(0, 64 * 1024 * 1024), Importance.LOW, DLQ_MAX_VALUE_BYTES_DOC)
             .define(TOPICS_AUTO_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_AUTO_CREATE_DOC)
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
             .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.between(1, 32), Importance.LOW, TOPICS_REPLICATION_FACTOR_DOC)
@@ -124,7 +146,10 @@ public final class ServiceConfig extends AbstractConfig {
                         }
                     }, () -> "a Java regular expression"), Importance.LOW, TENANT_ID_PATTERN_DOC)
             .define(METADATA_PAUSE_BYTES_CONFIG, Type.INT, 3584, Range.between(64, 1_000_000), Importance.LOW, METADATA_PAUSE_BYTES_DOC)
-            .define(REGISTRY_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 600_000), Importance.LOW, REGISTRY_RETRY_BACKOFF_MS_DOC);
+            .define(REGISTRY_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 600_000), Importance.LOW, REGISTRY_RETRY_BACKOFF_MS_DOC)
+            .define(STATIC_MEMBERSHIP_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, STATIC_MEMBERSHIP_DOC)
+            .define(HEALTH_PROBE_INTERVAL_MS_CONFIG, Type.LONG, 2000L, Range.between(100, 600_000), Importance.LOW, HEALTH_PROBE_INTERVAL_MS_DOC)
+            .define(HEALTH_STALL_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, Range.between(1000, 86_400_000), Importance.LOW, HEALTH_STALL_TIMEOUT_MS_DOC);
 
     private final Map<String, String> raw;
     private final Map<String, String> engineSettings;
@@ -179,6 +204,15 @@ public final class ServiceConfig extends AbstractConfig {
             if (SchemaRegistryClientConfig.CONFIG_DEF.names().contains(entry.getKey())) {
                 settings.put(entry.getKey(), entry.getValue());
             }
+        }
+        return settings;
+    }
+
+    /** Settings of the prompt deserializer: the registry client's and the decode limits. */
+    public Map<String, Object> deserializerSettings() {
+        Map<String, Object> settings = new HashMap<>(registrySettings());
+        for (String key : AvroDecodeLimits.CONFIG_DEF.names()) {
+            settings.put(key, get(key));
         }
         return settings;
     }
@@ -283,5 +317,34 @@ public final class ServiceConfig extends AbstractConfig {
 
     public long registryRetryBackoffMs() {
         return getLong(REGISTRY_RETRY_BACKOFF_MS_CONFIG);
+    }
+
+    public boolean staticMembership() {
+        return getBoolean(STATIC_MEMBERSHIP_CONFIG);
+    }
+
+    public long healthProbeIntervalMs() {
+        return getLong(HEALTH_PROBE_INTERVAL_MS_CONFIG);
+    }
+
+    public long healthStallTimeoutMs() {
+        return getLong(HEALTH_STALL_TIMEOUT_MS_CONFIG);
+    }
+
+    public int dlqMaxValueBytes() {
+        return getInt(DLQ_MAX_VALUE_BYTES_CONFIG);
+    }
+
+    /** The transactional producer's max.request.size: its override, or Kafka's default. */
+    public int producerMaxRequestSize() {
+        Object value = clientOverrides(PRODUCER_PREFIX).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (value == null) {
+            return (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, value, "must be an integer");
+        }
     }
 }

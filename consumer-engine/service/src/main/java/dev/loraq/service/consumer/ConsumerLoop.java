@@ -9,6 +9,7 @@ import dev.loraq.schemas.registry.RegistryUnavailableException;
 import dev.loraq.schemas.registry.SchemaNotFoundException;
 import dev.loraq.schemas.serde.AvroDeserializer;
 import dev.loraq.schemas.serde.AvroSerializer;
+import dev.loraq.schemas.serde.DecodeLimitException;
 import dev.loraq.schemas.serde.WireFormatException;
 import dev.loraq.schemas.validation.PromptRequestValidator;
 import dev.loraq.service.config.ServiceConfig;
@@ -17,11 +18,13 @@ import dev.loraq.service.inference.InferenceRequest;
 import dev.loraq.service.inference.InferenceResult;
 import dev.loraq.service.inference.RequestTranslation;
 import dev.loraq.service.metrics.ServiceMetrics;
+import dev.loraq.service.output.DeadLetterSizing;
 import dev.loraq.service.output.ErrorOutcome;
 import dev.loraq.service.output.OutputRecords;
 import dev.loraq.service.output.RecordErrorHandler;
 import dev.loraq.service.output.TenantTopics;
 import dev.loraq.service.output.TopicProvisioner;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +42,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,6 +90,8 @@ public final class ConsumerLoop implements Runnable {
     private final Map<TopicPartition, Long> retryAfterNanos = new HashMap<>();
     private final Map<String, InFlight> inFlightById = new LinkedHashMap<>();
     private final List<PendingOutput> pending = new ArrayList<>();
+    /** Sources whose output a broker refused as too large: their next attempt writes a smaller stand-in. */
+    private final Set<SourceOffset> tooLarge = new HashSet<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Consumer<byte[], byte[]> consumer;
@@ -93,6 +100,9 @@ public final class ConsumerLoop implements Runnable {
     private long lastCommitNanos;
     private volatile boolean stopping;
     private volatile boolean joined;
+    private volatile long lastCommitOkNanos = System.nanoTime();
+    private volatile boolean commitFailing;
+    private volatile boolean workPending;
     private volatile Throwable failure;
 
     public ConsumerLoop(ServiceConfig config, KafkaClients clients, InferenceEngine engine, ServiceMetrics metrics,
@@ -104,10 +114,10 @@ public final class ConsumerLoop implements Runnable {
         this.errorHandler = errorHandler;
         this.provisioner = provisioner;
         this.tenantTopics = new TenantTopics(config.outputTopicPattern(), config.tenantIdPattern());
-        this.outputRecords = new OutputRecords(engine.modelId(), config.workerId());
+        this.outputRecords = new OutputRecords(engine.modelId(), config.workerId(), new DeadLetterSizing(config.dlqMaxValueBytes()));
         Map<String, String> registry = config.registrySettings();
         this.requestDeserializer = new AvroDeserializer<>(PromptRequest.class);
-        this.requestDeserializer.configure(registry, false);
+        this.requestDeserializer.configure(config.deserializerSettings(), false);
         this.completionSerializer = new AvroSerializer<>();
         this.completionSerializer.configure(registry, false);
         this.deadLetterSerializer = new AvroSerializer<>();
@@ -133,6 +143,16 @@ public final class ConsumerLoop implements Runnable {
     /** Whether the loop is running without a fatal error. */
     public boolean isHealthy() {
         return failure == null && stopped.getCount() > 0;
+    }
+
+    /** Whether the last commit attempt failed (aborted, or postponed because the registry or broker did not answer). */
+    public boolean isCommitFailing() {
+        return commitFailing;
+    }
+
+    /** How long no commit has succeeded while work was pending (in flight or finished, not committed); 0 when idle. */
+    public long stalledForMs() {
+        return workPending ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCommitOkNanos) : 0;
     }
 
     /** The fatal error that ended the loop, if any. */
@@ -199,7 +219,8 @@ public final class ConsumerLoop implements Runnable {
                 request = requestDeserializer.deserialize(record.topic(), record.headers(), record.value());
             } catch (RegistryUnavailableException e) {
                 // Not the record's fault: read it again later rather than dead-lettering it.
-                LOG.warn("schema registry unavailable, retrying partition={} offset={} in {} ms: {}", partition,
+                // The registry client logs the outage once; each retried record only at debug.
+                LOG.debug("schema registry unavailable, retrying partition={} offset={} in {} ms: {}", partition,
                         record.offset(), config.registryRetryBackoffMs(), e.getMessage());
                 metrics.registryRetry();
                 consumer.seek(partition, record.offset());
@@ -246,15 +267,10 @@ public final class ConsumerLoop implements Runnable {
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, PartitionState state, String code, String message) {
         LOG.warn("dead letter code={} source={} : {}", code, coordinates(record), message);
-        DeadLetter letter = OutputRecords.deadLetter(record.topic(), record.partition(), record.offset(), record.key(),
-                record.value(), record.headers(), code, message);
+        DeadLetter letter = outputRecords.deadLetter(record, code, message);
         TopicPartition source = new TopicPartition(record.topic(), record.partition());
-        pending.add(new PendingOutput(config.dlqTopic(), keyOf(record), letter, source, record.offset(), null));
+        pending.add(new PendingOutput(config.dlqTopic(), DeadLetterSizing.kafkaKey(record.key()), letter, source, record.offset(), null));
         state.completed(record.offset());
-    }
-
-    private static String keyOf(ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     }
 
     private static String decodeErrorCode(RuntimeException e) {
@@ -263,6 +279,9 @@ public final class ConsumerLoop implements Runnable {
         }
         if (e instanceof SchemaNotFoundException) {
             return "schema_not_found";
+        }
+        if (e instanceof DecodeLimitException) {
+            return "decode_limit";
         }
         if (e instanceof SerializationException) {
             return "avro_decode";
@@ -324,7 +343,8 @@ public final class ConsumerLoop implements Runnable {
                     request.getTenantId(), outcome.code(), coordinates(inFlight.record()), outcome.message());
             completion = outputRecords.errorCompletion(request, outcome.code(), outcome.message());
         }
-        pending.add(new PendingOutput(topic, request.getRequestId(), completion, inFlight.partition(), inFlight.offset(), inFlight));
+        pending.add(new PendingOutput(topic, request.getRequestId().getBytes(StandardCharsets.UTF_8), completion,
+                inFlight.partition(), inFlight.offset(), inFlight));
         state.completed(inFlight.offset());
     }
 
@@ -341,7 +361,9 @@ public final class ConsumerLoop implements Runnable {
             }
         }
         sampleMetrics();
+        workPending = !pending.isEmpty() || !inFlightById.isEmpty() || !offsets.isEmpty();
         if (pending.isEmpty() && offsets.isEmpty()) {
+            committed();
             return true;
         }
         List<ProducerRecord<byte[], byte[]>> out;
@@ -350,12 +372,17 @@ public final class ConsumerLoop implements Runnable {
         } catch (KafkaException e) {
             // Registry or admin unreachable: nothing is begun, everything stays pending for the next interval.
             LOG.warn("commit postponed worker={} pending={}: {}", config.workerId(), pending.size(), e.getMessage());
+            commitFailing = true;
             return false;
         }
+        SendFailures failures = new SendFailures();
         try {
             producer.beginTransaction();
-            for (ProducerRecord<byte[], byte[]> record : out) {
-                producer.send(record);
+            for (int i = 0; i < out.size(); i++) {
+                PendingOutput output = pending.get(i);
+                ProducerRecord<byte[], byte[]> record = out.get(i);
+                int size = record.value().length + (record.key() == null ? 0 : record.key().length);
+                producer.send(record, (metadata, error) -> failures.failed(output, record.topic(), size, error));
             }
             if (!offsets.isEmpty()) {
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -363,14 +390,16 @@ public final class ConsumerLoop implements Runnable {
             producer.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             LOG.error("transaction failed fatally for this producer worker={} transactionalId={}: {}; recreating the producer and rewinding",
-                    config.workerId(), config.transactionalId(), e.toString());
+                    config.workerId(), config.transactionalId(), causeChain(e));
             metrics.aborted();
+            commitFailing = true;
             recreateProducer();
             rewind(states.keySet());
             return false;
         } catch (KafkaException e) {
-            LOG.warn("transaction aborted worker={} records={} partitions={}: {}; rewinding to the committed offsets",
-                    config.workerId(), out.size(), offsets.size(), e.toString());
+            LOG.warn("transaction aborted worker={} records={} partitions={} failedSends={}: {}; rewinding to the committed offsets",
+                    config.workerId(), out.size(), offsets.size(), failures.count(), causeChain(e));
+            tooLarge.addAll(failures.tooLarge());
             metrics.aborted();
             try {
                 producer.abortTransaction();
@@ -378,9 +407,11 @@ public final class ConsumerLoop implements Runnable {
                 LOG.warn("abort failed worker={}: {}; recreating the producer", config.workerId(), abortFailure.toString());
                 recreateProducer();
             }
+            commitFailing = true;
             rewind(states.keySet());
             return false;
         }
+        committed();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : offsets.entrySet()) {
             states.get(entry.getKey()).markCommitted(entry.getValue());
         }
@@ -396,33 +427,80 @@ public final class ConsumerLoop implements Runnable {
             }
         }
         metrics.committed(out.size());
+        for (PendingOutput output : pending) {
+            tooLarge.remove(new SourceOffset(output.source(), output.sourceOffset()));
+        }
         LOG.debug("transaction committed worker={} records={} offsets={}", config.workerId(), out.size(), offsets);
         pending.clear();
         return true;
+    }
+
+    private void committed() {
+        lastCommitOkNanos = System.nanoTime();
+        commitFailing = false;
+    }
+
+    private static String causeChain(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        for (Throwable cause = e.getCause(); cause != null && b.length() < 2000; cause = cause.getCause()) {
+            b.append(" <- ").append(cause);
+        }
+        return b.toString();
     }
 
     private List<ProducerRecord<byte[], byte[]>> serializeAll() {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(pending.size());
         for (int i = 0; i < pending.size(); i++) {
             PendingOutput output = pending.get(i);
+            if (tooLarge.contains(new SourceOffset(output.source(), output.sourceOffset()))) {
+                output = shrunk(output);
+                pending.set(i, output);
+            }
             if (output.value() instanceof Completion && !provisioner.ensure(output.topic())) {
                 // Auto-creation is off and the tenant's topic is missing: the original record goes to the dead-letter
                 // topic, from where it can be replayed once the topic exists.
                 ConsumerRecord<byte[], byte[]> source = output.origin().record();
-                DeadLetter letter = OutputRecords.deadLetter(source.topic(), source.partition(), source.offset(), source.key(),
-                        source.value(), source.headers(), "output_topic_missing", "Output topic " + output.topic()
-                                + " does not exist and topics.auto.create is false (request " + output.key() + ")");
-                output = new PendingOutput(config.dlqTopic(), keyOf(source), letter, output.source(), output.sourceOffset(), null);
+                DeadLetter letter = outputRecords.deadLetter(source, "output_topic_missing", "Output topic " + output.topic()
+                        + " does not exist and topics.auto.create is false (request "
+                        + new String(output.key(), StandardCharsets.UTF_8) + ")");
+                output = new PendingOutput(config.dlqTopic(), DeadLetterSizing.kafkaKey(source.key()), letter, output.source(),
+                        output.sourceOffset(), output.origin());
                 pending.set(i, output);
             }
             if (output.value() instanceof DeadLetter) {
                 provisioner.ensure(config.dlqTopic());
             }
             byte[] value = serialize(output.topic(), output.value());
-            byte[] key = output.key() == null ? null : output.key().getBytes(StandardCharsets.UTF_8);
-            out.add(new ProducerRecord<>(output.topic(), key, value));
+            out.add(new ProducerRecord<>(output.topic(), output.key(), value));
         }
         return out;
+    }
+
+    /**
+     * The smaller stand-in for an output the broker refused as too large in an earlier transaction, so the record it
+     * answers cannot stall its partition: an error completion without text, or a dead letter without value and headers.
+     */
+    private PendingOutput shrunk(PendingOutput output) {
+        String reason = "the output for " + output.source() + "@" + output.sourceOffset() + " was refused by the broker as too large";
+        if (output.value() instanceof Completion completion && output.origin() != null) {
+            Completion error = outputRecords.errorCompletion(output.origin().request(), "output_too_large", "The completion of request "
+                    + completion.getRequestId() + " is larger than the pipeline can write; lower max_tokens");
+            LOG.warn("replacing a too large completion by an error requestId={} source={}@{}", completion.getRequestId(),
+                    output.source(), output.sourceOffset());
+            return new PendingOutput(output.topic(), output.key(), error, output.source(), output.sourceOffset(), output.origin());
+        }
+        if (output.value() instanceof DeadLetter letter) {
+            DeadLetter bare = DeadLetter.newBuilder(letter).setValue(ByteBuffer.allocate(0)).setHeaders(Map.of())
+                    .setValueTruncated(true)
+                    .setOriginalValueSize(letter.getOriginalValueSize() != null ? letter.getOriginalValueSize()
+                            : letter.getValue() == null ? 0L : (long) letter.getValue().remaining())
+                    .setErrorMessage(letter.getErrorMessage().length() > 1000 ? letter.getErrorMessage().substring(0, 1000) + "; " + reason
+                            : letter.getErrorMessage() + "; " + reason)
+                    .build();
+            LOG.warn("replacing a too large dead letter by one without value and headers source={}@{}", output.source(), output.sourceOffset());
+            return new PendingOutput(output.topic(), output.key(), bare, output.source(), output.sourceOffset(), output.origin());
+        }
+        return output;
     }
 
     private byte[] serialize(String topic, SpecificRecord value) {
@@ -585,7 +663,9 @@ public final class ConsumerLoop implements Runnable {
     private void closeQuietly() {
         try {
             if (consumer != null) {
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+                // Leave even as a static member: this instance takes no more work, so its partitions move now
+                // instead of after session.timeout.ms (KIP-1092). A crash skips this; the restart reclaims them.
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)).withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
             }
         } catch (KafkaException e) {
             LOG.warn("closing consumer worker={}: {}", config.workerId(), e.toString());

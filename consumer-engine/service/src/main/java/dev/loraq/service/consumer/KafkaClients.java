@@ -40,6 +40,10 @@ public final class KafkaClients {
         props.putAll(config.clientOverrides(ServiceConfig.CONSUMER_PREFIX));
         enforce(props, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         enforce(props, ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        if (config.staticMembership()) {
+            // A restarted instance takes its partitions back at once, without a rebalance (KIP-345).
+            enforce(props, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.transactionalId());
+        }
         enforce(props, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         enforce(props, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         enforce(props, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));

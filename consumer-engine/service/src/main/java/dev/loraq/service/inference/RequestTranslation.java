@@ -17,7 +17,8 @@ public final class RequestTranslation {
                 s.getSeed(), s.getStop(), List.of());
         List<ChatMessage> messages = request.getMessages() == null ? null
                 : request.getMessages().stream().map(m -> new ChatMessage(m.getRole(), m.getContent())).toList();
-        String adapter = request.getAdapterId() == null || request.getAdapterId().isEmpty() ? null : request.getAdapterId();
+        // Only null means the base model: an empty id is refused by the engine as invalid_adapter_id.
+        String adapter = request.getAdapterId();
         return new InferenceRequest(engineId, adapter, request.getPrompt(), messages, sampling, request.getPriority());
     }
 }

@@ -8,18 +8,17 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The JDK's HTTP server with three paths: {@code /metrics} (Prometheus text), {@code /health} (200 while the consumer
- * thread is alive and has not failed) and {@code /ready} (200 once it has joined the group and the engine is open).
+ * The JDK's HTTP server with three paths: {@code /metrics} (Prometheus text), {@code /health} and {@code /ready}: 200
+ * "ok" while their check finds no problem, otherwise 503 with the problem (see {@code EngineHealth} for the rules).
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
 
-    public MetricsEndpoint(String host, int port, Supplier<String> metrics, BooleanSupplier healthy, BooleanSupplier ready) {
+    public MetricsEndpoint(String host, int port, Supplier<String> metrics, Supplier<String> healthProblem, Supplier<String> readyProblem) {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
@@ -31,8 +30,8 @@ public final class MetricsEndpoint implements AutoCloseable {
             return thread;
         }));
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
-        server.createContext("/health", exchange -> status(exchange, healthy.getAsBoolean()));
-        server.createContext("/ready", exchange -> status(exchange, ready.getAsBoolean()));
+        server.createContext("/health", exchange -> status(exchange, healthProblem.get()));
+        server.createContext("/ready", exchange -> status(exchange, readyProblem.get()));
         server.start();
     }
 
@@ -41,8 +40,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void status(HttpExchange exchange, boolean ok) throws IOException {
-        respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "unavailable\n");
+    private static void status(HttpExchange exchange, String problem) throws IOException {
+        respond(exchange, problem == null ? 200 : 503, "text/plain; charset=utf-8", problem == null ? "ok\n" : "unavailable: " + problem + "\n");
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

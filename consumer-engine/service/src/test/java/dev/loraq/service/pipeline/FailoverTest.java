@@ -2,6 +2,7 @@ package dev.loraq.service.pipeline;
 
 import dev.loraq.engine.synth.ModelPreset;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.service.EngineService;
@@ -38,6 +39,10 @@ class FailoverTest {
             second = startChild(fixture, dir.resolve("second.log"));
             Seen seen = fixture.readUntil(300, Duration.ofSeconds(150));
             fixture.assertExactlyOnce(tenantById, seen);
+            // SIGTERM is a graceful stop, and a graceful stop exits 0 (not the JVM's 143).
+            second.destroy();
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS), "second process did not stop on SIGTERM");
+            assertEquals(0, second.exitValue(), "exit status after SIGTERM; see " + dir.resolve("second.log"));
         } finally {
             first.destroyForcibly();
             if (second != null) {
