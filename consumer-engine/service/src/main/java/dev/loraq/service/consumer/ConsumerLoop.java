@@ -375,6 +375,10 @@ public final class ConsumerLoop implements Runnable {
             commitFailing = true;
             return false;
         }
+        if (!ensureProducer()) {
+            commitFailing = true;
+            return false;
+        }
         SendFailures failures = new SendFailures();
         try {
             producer.beginTransaction();
@@ -393,22 +397,27 @@ public final class ConsumerLoop implements Runnable {
                     config.workerId(), config.transactionalId(), causeChain(e));
             metrics.aborted();
             commitFailing = true;
-            recreateProducer();
+            // Another producer with our transactional id may have written for these partitions: start over from
+            // what is committed.
+            closeProducer();
             rewind(states.keySet());
             return false;
         } catch (KafkaException e) {
-            LOG.warn("transaction aborted worker={} records={} partitions={} failedSends={}: {}; rewinding to the committed offsets",
+            // Nothing of this transaction is visible, and the partitions are still ours (a lost or revoked one has
+            // been dropped by the rebalance listener): its outputs stay pending and the next transaction sends them
+            // again with the group's current generation. Rewinding would throw finished work away.
+            LOG.warn("transaction aborted worker={} records={} partitions={} failedSends={}: {}; retrying its outputs in the next transaction",
                     config.workerId(), out.size(), offsets.size(), failures.count(), causeChain(e));
             tooLarge.addAll(failures.tooLarge());
             metrics.aborted();
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailure) {
-                LOG.warn("abort failed worker={}: {}; recreating the producer", config.workerId(), abortFailure.toString());
-                recreateProducer();
+                LOG.warn("abort failed worker={}: {}; the producer is recreated before the next transaction", config.workerId(),
+                        abortFailure.toString());
+                closeProducer();
             }
             commitFailing = true;
-            rewind(states.keySet());
             return false;
         }
         committed();
@@ -510,14 +519,31 @@ public final class ConsumerLoop implements Runnable {
         return deadLetterSerializer.serialize(topic, (DeadLetter) value);
     }
 
-    private void recreateProducer() {
+    private void closeProducer() {
         try {
             producer.close(Duration.ZERO);
         } catch (KafkaException e) {
             LOG.debug("closing the failed producer: {}", e.toString());
         }
-        producer = clients.producer();
-        producer.initTransactions();
+        producer = null;
+    }
+
+    /** A producer with initialised transactions, made anew after a failure; false while the cluster cannot give one. */
+    private boolean ensureProducer() {
+        if (producer != null) {
+            return true;
+        }
+        Producer<byte[], byte[]> fresh = clients.producer();
+        try {
+            fresh.initTransactions();
+        } catch (KafkaException e) {
+            LOG.warn("cannot initialise a transactional producer worker={} transactionalId={}: {}; retrying at the next commit",
+                    config.workerId(), config.transactionalId(), e.toString());
+            fresh.close(Duration.ZERO);
+            return false;
+        }
+        producer = fresh;
+        return true;
     }
 
     /**
@@ -555,7 +581,9 @@ public final class ConsumerLoop implements Runnable {
                 cancelled++;
             }
         }
+        int before = pending.size();
         pending.removeIf(output -> partitions.contains(output.source()));
+        metrics.resultsDiscarded(before - pending.size());
         return cancelled;
     }
 

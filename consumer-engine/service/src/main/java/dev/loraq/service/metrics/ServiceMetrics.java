@@ -35,6 +35,7 @@ public final class ServiceMetrics {
     private final Counter transactionsCommitted;
     private final Counter transactionsAborted;
     private final Counter registryRetries;
+    private final Counter resultsDiscarded;
     private static final List<String> PAUSE_REASONS = List.of("backpressure", "offset_metadata", "registry_retry", "shutdown");
     private final Map<String, AtomicInteger> pausedByReason = new ConcurrentHashMap<>();
     private final DistributionSummary transactionRecords;
@@ -56,6 +57,8 @@ public final class ServiceMetrics {
         resultsDropped = Counter.builder("loraq.results.dropped").description("Engine results dropped because their partition was revoked or the work was rewound").register(registry);
         transactionsCommitted = Counter.builder("loraq.transactions").tag("outcome", "committed").register(registry);
         transactionsAborted = Counter.builder("loraq.transactions").tag("outcome", "aborted").register(registry);
+        resultsDiscarded = Counter.builder("loraq.results.discarded").description("Finished results thrown away before their commit "
+                + "(fenced producer, revoked or lost partition): work to be redone").register(registry);
         registryRetries = Counter.builder("loraq.registry.retries").description("Records read again later because the schema registry could not be reached").register(registry);
         transactionRecords = DistributionSummary.builder("loraq.transaction.records").description("Output records per transaction").register(registry);
         adapterLoadTime = Timer.builder("loraq.adapter.load.time").description("Time to make an adapter ready for a request").register(registry);
@@ -144,6 +147,13 @@ public final class ServiceMetrics {
     }
 
     /** A record was put back because the schema registry could not be reached. */
+    /** Finished results thrown away uncommitted (rewind after fencing, revocation, lost partitions): redone by the next owner. */
+    public void resultsDiscarded(int count) {
+        if (count > 0) {
+            resultsDiscarded.increment(count);
+        }
+    }
+
     public void registryRetry() {
         registryRetries.increment();
     }
