@@ -156,7 +156,8 @@ public final class Engine implements AutoCloseable {
         SamplingParams sampling = request.sampling();
         int vocab = model.config().vocabSize();
         sampling.requireTokenIdsBelow(vocab);
-        int total = prompt.length + sampling.maxTokens();
+        // long: a max_tokens near Integer.MAX_VALUE must not wrap around and pass the check.
+        long total = (long) prompt.length + sampling.maxTokens();
         int limit = Math.min(maxModelLen, kvCapacityTokens);
         if (total > limit) {
             throw new InvalidRequestException(ErrorCode.PROMPT_TOO_LONG, "prompt of " + prompt.length

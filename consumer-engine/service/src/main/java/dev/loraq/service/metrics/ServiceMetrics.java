@@ -6,6 +6,7 @@ import dev.loraq.service.inference.InferenceEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -59,6 +60,8 @@ public final class ServiceMetrics {
         transactionsAborted = Counter.builder("loraq.transactions").tag("outcome", "aborted").register(registry);
         resultsDiscarded = Counter.builder("loraq.results.discarded").description("Finished results thrown away before their commit "
                 + "(fenced producer, revoked or lost partition): work to be redone").register(registry);
+        // Heap figures: the backlog and fuzz runs sample them to show memory stays bounded.
+        new JvmMemoryMetrics().bindTo(registry);
         registryRetries = Counter.builder("loraq.registry.retries").description("Records read again later because the schema registry could not be reached").register(registry);
         transactionRecords = DistributionSummary.builder("loraq.transaction.records").description("Output records per transaction").register(registry);
         adapterLoadTime = Timer.builder("loraq.adapter.load.time").description("Time to make an adapter ready for a request").register(registry);
