@@ -164,10 +164,16 @@ class TenantWallsTest {
             assertEquals(Set.of(PipelineTopics.PROMPTS), denied.unauthorizedTopics());
         }
 
-        // The tools' principal collects the job with its ACLs.
+        // The tools' principal collects the job with its ACLs, its SASL settings in a --config-file.
         Path results = dir.resolve("acme-results.jsonl");
-        CliRun collect = CliRun.of(as("tools", "collect", "--tenant", ACME, "--job", "walls-acme-1", "--out", results.toString(),
-                "--timeout", "PT30S"));
+        java.util.Properties toolsLogin = new java.util.Properties();
+        broker.clientProperties("tools").forEach((key, value) -> toolsLogin.setProperty(ToolsConfig.KAFKA_CLIENT_PREFIX + key, value.toString()));
+        Path loginFile = dir.resolve("tools.properties");
+        try (var writer = Files.newBufferedWriter(loginFile)) {
+            toolsLogin.store(writer, "loraq tools principal");
+        }
+        CliRun collect = CliRun.of("collect", "--tenant", ACME, "--job", "walls-acme-1", "--out", results.toString(), "--timeout", "PT30S",
+                "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registryUrl, "--config-file", loginFile.toString());
         assertEquals(0, collect.exitCode(), collect::toString);
         assertEquals(2, Files.readAllLines(results).size(), collect::toString);
     }
