@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.synth.ModelPreset;
+import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.avro.CompletionStatus;
 import dev.loraq.schemas.avro.JobManifest;
-import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.serde.LoraqSerdes;
+import dev.loraq.service.EngineService;
+import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ServiceConfig;
+import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.BrokerSecurity;
 import dev.loraq.stack.EmbeddedKafkaBroker;
 import dev.loraq.stack.LocalStack;
@@ -18,14 +26,12 @@ import dev.loraq.tools.collect.CompletionCollector;
 import dev.loraq.tools.collect.LoraqCompletionLines;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineException;
-import dev.loraq.tools.progress.Completions;
 import dev.loraq.tools.topics.PipelineTopics;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,17 +45,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Tenants walled off on a real broker with SASL/PLAIN and the StandardAuthorizer (allow.everyone.if.no.acl.found=false):
  * its own broker, started once for this class; the schema registry is the shared stack's. The ACLs are exactly those
- * {@code loraq acls} writes; topics are created by the super user.
+ * {@code loraq acls} writes; topics are created by the super user. The real consumer engine (tiny synthetic model)
+ * runs throughout under its own principal, so every job is answered by the engine with only the engine's ACLs.
  */
 @ExtendWith(LocalStackExtension.class)
 class TenantWallsTest {
@@ -68,12 +70,9 @@ class TenantWallsTest {
     private static final String GLOBEX = "globex";
     private static final Map<String, String> PASSWORDS = Map.of("engine", "engine-secret", "tools", "tools-secret",
             ACME, "acme-secret", GLOBEX, "globex-secret", "nobody", "nobody-secret");
-    private static final String JOB_FILE = """
-            {"request_id": "w-1", "adapter": "acme-support", "prompt": "Where is my order?", "max_tokens": 8}
-            {"request_id": "w-2", "adapter": null, "prompt": "Hello", "max_tokens": 4}
-            """;
-
     private static EmbeddedKafkaBroker broker;
+    private static EngineService engine;
+    private static String jobFile;
     private static String registryUrl;
     private static CliRun firstAclsRun;
 
@@ -81,7 +80,7 @@ class TenantWallsTest {
     static Path dir;
 
     @BeforeAll
-    static void startSecuredBroker(LocalStack stack) {
+    static void startSecuredBroker(LocalStack stack) throws Exception {
         registryUrl = stack.registryUrl();
         broker = EmbeddedKafkaBroker.onFreePort(BrokerSecurity.saslPlain("admin", PASSWORDS));
         broker.start();
@@ -91,13 +90,46 @@ class TenantWallsTest {
         firstAclsRun = CliRun.of(as("admin", "acls", "--engine-principal", "User:engine", "--tools-principal", "User:tools",
                 "--tenant", ACME, "--tenant", GLOBEX));
         assertEquals(0, firstAclsRun.exitCode(), firstAclsRun::toString);
+        engine = startEngine(stack);
     }
 
     @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
+    static void stopEngineAndBroker() {
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
         }
+    }
+
+    /** loraq-engine run as the engine principal: its SASL login under kafka.consumer., kafka.producer. and kafka.admin. */
+    private static EngineService startEngine(LocalStack stack) throws Exception {
+        ModelConfig model = SyntheticModelFolder.write(dir.resolve("model"), ModelPreset.TINY, 7);
+        List<String> adapters = SyntheticModelFolder.writeAdapters(dir.resolve("adapters"), model, "ad", 2, List.of(4),
+                Set.of(Projection.Q, Projection.V), 11);
+        jobFile = "{\"request_id\": \"w-1\", \"adapter\": \"" + adapters.getFirst() + "\", \"prompt\": \"Where is my order?\", \"max_tokens\": 3}\n"
+                + "{\"request_id\": \"w-2\", \"adapter\": null, \"prompt\": \"Hello\", \"max_tokens\": 3}\n";
+        Map<String, String> s = new HashMap<>();
+        s.put("bootstrap.servers", broker.bootstrapServers());
+        s.put("schema.registry.url", stack.registryUrl());
+        s.put("worker.id", "walls");
+        s.put("commit.interval.ms", "200");
+        s.put("metrics.port", "-1");
+        s.put("shutdown.timeout.ms", "5000");
+        s.put("model-dir", dir.resolve("model").toString());
+        s.put("adapters-dir", dir.resolve("adapters").toString());
+        s.put("max-loras", "2");
+        s.put("max-cpu-loras", "4");
+        s.put("threads", "1");
+        for (String prefix : List.of(ServiceConfig.CONSUMER_PREFIX, ServiceConfig.PRODUCER_PREFIX, ServiceConfig.ADMIN_PREFIX)) {
+            broker.clientProperties("engine").forEach((key, value) -> s.put(prefix + key, value.toString()));
+        }
+        ServiceConfig config = RunCommand.loadConfig(null, s, Map.of());
+        return EngineService.start(config, LocalEngine.open(config.engineSettings()));
     }
 
     @Test
@@ -123,6 +155,10 @@ class TenantWallsTest {
                 "User:acme ALLOW WRITE TRANSACTIONAL_ID:PREFIXED:loraq-submit- host=*",
                 "User:acme ALLOW READ TOPIC:LITERAL:loraq.completions.acme host=*",
                 "User:acme ALLOW READ GROUP:LITERAL:loraq-tenant-acme host=*"), acme);
+        // The engine cannot even see the manifests topic.
+        try (KafkaConsumer<String, String> consumer = stringConsumer("engine")) {
+            assertThrows(TopicAuthorizationException.class, () -> consumer.partitionsFor(PipelineTopics.JOBS, Duration.ofSeconds(10)));
+        }
         try (Admin admin = Admin.create(clientConfig("admin"))) {
             AclBindingFilter acmeOnly = new AclBindingFilter(ResourcePatternFilter.ANY,
                     new AccessControlEntryFilter("User:acme", null, org.apache.kafka.common.acl.AclOperation.ANY,
@@ -133,13 +169,11 @@ class TenantWallsTest {
 
     @Test
     void tenantSubmitsAndReadsItsOwnCompletionsWithExactlyItsAcls() throws Exception {
-        Path file = Files.writeString(dir.resolve("acme.jsonl"), JOB_FILE, StandardCharsets.UTF_8);
+        Path file = Files.writeString(dir.resolve("acme.jsonl"), jobFile, StandardCharsets.UTF_8);
         CliRun submit = CliRun.of(as(ACME, "submit", file.toString(), "--tenant", ACME, "--job-id", "walls-acme-1"));
         assertEquals(0, submit.exitCode(), submit::toString);
 
-        answerAsEngine(ACME, "walls-acme-1");
-
-        // The tenant reads its completions in its own group and commits its position there.
+        // The engine answers under its ACLs; the tenant reads its completions in its own group and commits there.
         Set<String> requestIds = new HashSet<>();
         try (KafkaConsumer<String, Completion> consumer = completionConsumer(ACME, DeploymentAcls.TENANT_GROUP_PREFIX + ACME)) {
             consumer.subscribe(List.of(PipelineTopics.completions(ACME)));
@@ -147,12 +181,14 @@ class TenantWallsTest {
             while (requestIds.size() < 2 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, Completion> record : consumer.poll(Duration.ofMillis(200))) {
                     if ("walls-acme-1".equals(record.value().getJobId())) {
+                        assertEquals(CompletionStatus.OK, record.value().getStatus(), record.value().toString());
                         requestIds.add(record.value().getRequestId());
                     }
                 }
             }
             consumer.commitSync(Duration.ofSeconds(10));
         }
+        assertTrue(engine.isHealthy(), "engine failed under its ACLs: " + engine.failure());
         assertEquals(Set.of("w-1", "w-2"), requestIds);
 
         // Nothing beyond that: the tenant sees the prompts topic (WRITE implies DESCRIBE) but cannot read it.
@@ -180,10 +216,9 @@ class TenantWallsTest {
 
     @Test
     void tenantCannotReadAnotherTenantsCompletions() throws Exception {
-        Path file = Files.writeString(dir.resolve("globex.jsonl"), JOB_FILE, StandardCharsets.UTF_8);
+        Path file = Files.writeString(dir.resolve("globex.jsonl"), jobFile, StandardCharsets.UTF_8);
         CliRun submit = CliRun.of(as(GLOBEX, "submit", file.toString(), "--tenant", GLOBEX, "--job-id", "walls-globex-1"));
         assertEquals(0, submit.exitCode(), submit::toString);
-        answerAsEngine(GLOBEX, "walls-globex-1");
 
         try (KafkaConsumer<String, String> consumer = stringConsumer(ACME)) {
             TopicAuthorizationException denied = assertThrows(TopicAuthorizationException.class,
@@ -234,47 +269,6 @@ class TenantWallsTest {
         CliRun badLogin = CliRun.of(wrong);
         assertEquals(ExitCodes.NOT_AUTHORIZED, badLogin.exitCode(), badLogin::toString);
         assertTrue(badLogin.err().contains("authentication to " + broker.bootstrapServers() + " failed"), badLogin::toString);
-    }
-
-    /** Does what the engine does with its principal: reads the job's prompts in its group, answers in one transaction. */
-    private static void answerAsEngine(String tenant, String jobId) throws Exception {
-        Map<String, Object> consumerConfig = clientConfig("engine");
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, DeploymentAcls.ENGINE_GROUP_DEFAULT);
-        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<String, Object> producerConfig = clientConfig("engine");
-        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, DeploymentAcls.ENGINE_TRANSACTIONAL_ID_PREFIX + "walls-" + tenant);
-        Map<String, Object> registry = Map.of("schema.registry.url", registryUrl);
-        try (KafkaConsumer<String, PromptRequest> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                LoraqSerdes.promptRequest(registry, false).deserializer());
-             KafkaProducer<String, Completion> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
-                     LoraqSerdes.completion(registry, false).serializer())) {
-            consumer.subscribe(List.of(PipelineTopics.PROMPTS));
-            producer.initTransactions();
-            List<PromptRequest> answered = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (answered.size() < 2 && System.nanoTime() < deadline) {
-                var records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                producer.beginTransaction();
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (ConsumerRecord<String, PromptRequest> record : records) {
-                    offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                    PromptRequest request = record.value();
-                    if (jobId.equals(request.getJobId())) {
-                        producer.send(new ProducerRecord<>(PipelineTopics.completions(tenant), request.getAdapterId(),
-                                Completions.ok(tenant, jobId, request.getRequestId(), request.getAdapterId(), "ok", 3, 2, Instant.now())));
-                        answered.add(request);
-                    }
-                }
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                producer.commitTransaction();
-            }
-            assertEquals(2, answered.size(), "the engine principal read both prompts of " + jobId);
-        }
     }
 
     private static KafkaConsumer<String, Completion> completionConsumer(String user, String group) {
