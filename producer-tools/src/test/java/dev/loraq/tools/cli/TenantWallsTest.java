@@ -26,6 +26,7 @@ import dev.loraq.tools.collect.CompletionCollector;
 import dev.loraq.tools.collect.LoraqCompletionLines;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineException;
+import dev.loraq.tools.progress.JobProgressService;
 import dev.loraq.tools.topics.PipelineTopics;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -212,6 +213,18 @@ class TenantWallsTest {
                 "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registryUrl, "--config-file", loginFile.toString());
         assertEquals(0, collect.exitCode(), collect::toString);
         assertEquals(2, Files.readAllLines(results).size(), collect::toString);
+
+        // The job-progress service (Kafka Streams, exactly_once_v2, internal topics) runs as the tools' principal too.
+        Map<String, Object> progressSettings = new HashMap<>(toolsConfig("tools").originals());
+        progressSettings.put(ToolsConfig.PROGRESS_STATE_DIR_CONFIG, dir.resolve("streams-state").toString());
+        progressSettings.put(ToolsConfig.PROGRESS_COMMIT_INTERVAL_MS_CONFIG, 100L);
+        progressSettings.put(ToolsConfig.PROGRESS_TOPIC_DISCOVERY_MS_CONFIG, 500L);
+        try (JobProgressService progress = new JobProgressService(new ToolsConfig(progressSettings))) {
+            progress.start();
+            assertTrue(progress.awaitRunning(Duration.ofSeconds(60)), "progress service running, state " + progress.state());
+            CliRun watch = CliRun.of(as("tools", "watch", "walls-acme-1", "--timeout", "PT60S"));
+            assertEquals(0, watch.exitCode(), watch::toString);
+        }
     }
 
     @Test
