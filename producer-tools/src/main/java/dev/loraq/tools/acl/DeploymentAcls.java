@@ -88,7 +88,7 @@ public final class DeploymentAcls {
      */
     public DeploymentAcls tools(String principal, String progressApplicationId, String dlqTopic) {
         String role = "tools";
-        add(role, principal, READ, TOPIC, PipelineTopics.JOBS, LITERAL, "collect, submit checks and job progress read manifests");
+        add(role, principal, READ, TOPIC, PipelineTopics.JOBS, LITERAL, "collect and the job-progress service read manifests");
         add(role, principal, READ, TOPIC, PipelineTopics.PROMPTS, LITERAL, "collect names missing requests from the prompt records");
         add(role, principal, READ, TOPIC, PipelineTopics.COMPLETIONS_PREFIX, PREFIXED, "collect and job progress read every tenant's completions");
         add(role, principal, READ, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "watch and jobs read the progress table");
