@@ -1,13 +1,11 @@
 package dev.loraq.tools.kafka;
 
-import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 
 /**
  * Turns Kafka's authentication and authorization errors into a {@link PipelineException} whose message names the
@@ -37,26 +35,26 @@ public final class AccessDenied {
      * @param resource  the resource in words when Kafka does not name it (e.g. "topic loraq.jobs"), for the message
      */
     public static PipelineException of(RuntimeException e, String bootstrapServers, AclOperation operation, String resource) {
+        return of(e, bootstrapServers, operation, resource, null);
+    }
+
+    /** As above, the message ending with {@code consequence} (e.g. "nothing was published") when it is not null. */
+    public static PipelineException of(RuntimeException e, String bootstrapServers, AclOperation operation, String resource,
+                                       String consequence) {
+        String ending = consequence == null ? "" : "; " + consequence;
         if (e instanceof AuthenticationException) {
             return new PipelineException(PipelineException.Kind.NOT_AUTHORIZED, "authentication to " + bootstrapServers
                     + " failed (" + e.getMessage() + "); check the SASL settings (-c kafka.client.sasl.jaas.config=..., "
-                    + "kafka.client.sasl.mechanism, kafka.client.security.protocol)", e);
+                    + "kafka.client.sasl.mechanism, kafka.client.security.protocol)" + ending, e);
         }
         String refused = switch (e) {
-            case TopicAuthorizationException topics -> "topic " + names(topics.unauthorizedTopics(), resource);
+            case TopicAuthorizationException topics when topics.unauthorizedTopics() != null && !topics.unauthorizedTopics().isEmpty() ->
+                    "topic " + String.join(", ", new TreeSet<>(topics.unauthorizedTopics()));
             case GroupAuthorizationException group -> "group " + (group.groupId() != null ? group.groupId() : resource);
-            case TransactionalIdAuthorizationException ignored -> resource;
             default -> resource;
         };
         return new PipelineException(PipelineException.Kind.NOT_AUTHORIZED, "not authorized: " + operation + " on " + refused
                 + " was refused by " + bootstrapServers + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                + "); the principal needs an ALLOW " + operation + " ACL for it (see: loraq acls --help)", e);
-    }
-
-    private static String names(Set<String> topics, String fallback) {
-        if (topics == null || topics.isEmpty()) {
-            return fallback.startsWith("topic ") ? fallback.substring("topic ".length()) : fallback;
-        }
-        return String.join(", ", new TreeSet<>(topics));
+                + "); the principal needs an ALLOW " + operation + " ACL for it (see: loraq acls --help)" + ending, e);
     }
 }

@@ -52,7 +52,8 @@ public final class PipelineClients {
 
     /**
      * Registers a transactional producer with the broker, or fails with a clear error that says the broker is
-     * unreachable (or, naming the transactional id, that the principal may not use it) and that {@code nothingDone} (for example "nothing was published").
+     * unreachable (or, naming the transactional id, that the principal may not use it) and that {@code nothingDone}
+     * (for example "nothing was published").
      */
     public static void initTransactions(Producer<?, ?> producer, ToolsConfig config, String transactionalId,
                                         String nothingDone) {
@@ -60,7 +61,7 @@ public final class PipelineClients {
             producer.initTransactions();
         } catch (org.apache.kafka.common.errors.AuthorizationException | org.apache.kafka.common.errors.AuthenticationException e) {
             throw AccessDenied.of(e, config.bootstrapServers(), org.apache.kafka.common.acl.AclOperation.WRITE,
-                    "transactional id " + transactionalId + " (" + nothingDone + ")");
+                    "transactional id " + transactionalId, nothingDone);
         } catch (KafkaException e) {
             throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "cannot start a transaction on "
                     + config.bootstrapServers() + " within " + config.kafkaTimeoutMs() + " ms: " + e.getMessage()

@@ -172,7 +172,7 @@ public final class JobSubmitter {
             }
             if (AccessDenied.find(cause) != null) {
                 throw AccessDenied.of(AccessDenied.find(cause), config.bootstrapServers(), AclOperation.WRITE,
-                        "topics " + PipelineTopics.PROMPTS + ", " + PipelineTopics.JOBS + "; transaction aborted, nothing was published");
+                        "topics " + PipelineTopics.PROMPTS + " and " + PipelineTopics.JOBS, "transaction aborted, nothing was published");
             }
             throw new PipelineException(PipelineException.Kind.PUBLISH_FAILED, "publishing job " + jobId + " failed, transaction aborted, "
                     + "nothing was published: " + cause, cause);

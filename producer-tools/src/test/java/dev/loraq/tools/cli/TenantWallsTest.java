@@ -260,13 +260,19 @@ class TenantWallsTest {
     }
 
     @Test
-    void missingAclOrBadPasswordNamesWhatWasRefused() {
+    void missingAclOrBadPasswordNamesWhatWasRefused() throws Exception {
         // "nobody" authenticates but has no ACL at all.
         CliRun nobody = CliRun.of(as("nobody", "collect", "--tenant", ACME, "--job", "walls-acme-1", "--timeout", "PT1M"));
         assertEquals(ExitCodes.NOT_AUTHORIZED, nobody.exitCode(), nobody::toString);
         assertTrue(nobody.err().contains("not authorized: READ on topic loraq.jobs was refused by " + broker.bootstrapServers()),
                 nobody::toString);
         assertTrue(nobody.err().contains("needs an ALLOW READ ACL"), nobody::toString);
+        // Topics it may not even describe are reported as refused, not as missing.
+        CliRun submit = CliRun.of(as("nobody", "submit", writeJobFile("nobody.jsonl").toString(), "--tenant", ACME));
+        assertEquals(ExitCodes.NOT_AUTHORIZED, submit.exitCode(), submit::toString);
+        assertTrue(submit.err().contains("loraq submit: not authorized: DESCRIBE on topic loraq.jobs, loraq.prompts was refused"),
+                submit::toString);
+        assertFalse(submit.err().contains("do not exist"), submit::toString);
 
         // A tenant using another tenant's consumer group.
         try (KafkaConsumer<String, String> consumer = stringConsumer(GLOBEX, DeploymentAcls.TENANT_GROUP_PREFIX + ACME)) {
@@ -282,6 +288,10 @@ class TenantWallsTest {
         CliRun badLogin = CliRun.of(wrong);
         assertEquals(ExitCodes.NOT_AUTHORIZED, badLogin.exitCode(), badLogin::toString);
         assertTrue(badLogin.err().contains("authentication to " + broker.bootstrapServers() + " failed"), badLogin::toString);
+    }
+
+    private static Path writeJobFile(String name) throws java.io.IOException {
+        return Files.writeString(dir.resolve(name), jobFile, StandardCharsets.UTF_8);
     }
 
     private static KafkaConsumer<String, Completion> completionConsumer(String user, String group) {
