@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a local Kafka broker (KRaft, single node) and an Apicurio schema registry on 127.0.0.1 until Ctrl-C.
 # No Docker. Builds the loraq-local-stack module first when its jar or classpath file is missing.
-# Usage: ops/local-stack.sh [--data-dir DIR] [--kafka-port PORT] [--registry-port PORT] [--help]
+# Usage: ops/local-stack.sh [--data-dir DIR] [--kafka-port PORT] [--registry-port PORT]
+#        [--security none|sasl [--super-user NAME:PASSWORD] [--sasl-user NAME:PASSWORD]...] [--help]
+# With --security sasl it also prints the super user's client properties (docs/security.md).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

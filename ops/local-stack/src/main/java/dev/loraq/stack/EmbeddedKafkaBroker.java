@@ -25,26 +25,38 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Kafka broker in KRaft mode (broker and controller in one server) running in this JVM.
  * Replication factors are 1 everywhere, so transactions and consumer groups work on the one node.
+ * By default clients connect over PLAINTEXT without authentication; with {@link BrokerSecurity#saslPlain} they log in
+ * with SASL/PLAIN and need ACLs ({@link #clientProperties(String)} gives a user's client settings).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final DataDirectory dataDirectory;
     private final int requestedPort;
+    private final BrokerSecurity security;
     private KafkaRaftServer server;
     private String bootstrapServers;
     private boolean closed;
 
     /**
      * @param dataDir folder for the log segments (kept on close); empty: a temporary folder deleted on close
-     * @param port    PLAINTEXT port on 127.0.0.1; 0 picks a free one
+     * @param port    client port on 127.0.0.1; 0 picks a free one
      */
     public EmbeddedKafkaBroker(Optional<Path> dataDir, int port) {
+        this(dataDir, port, BrokerSecurity.none());
+    }
+
+    /**
+     * @param dataDir  folder for the log segments (kept on close); empty: a temporary folder deleted on close
+     * @param port     client port on 127.0.0.1; 0 picks a free one
+     * @param security PLAINTEXT, or SASL/PLAIN with the StandardAuthorizer
+     */
+    public EmbeddedKafkaBroker(Optional<Path> dataDir, int port, BrokerSecurity security) {
+        this.security = java.util.Objects.requireNonNull(security, "security");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("kafka port must be 0..65535, was " + port);
         }
@@ -57,6 +69,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new EmbeddedKafkaBroker(Optional.empty(), 0);
     }
 
+    /** A SASL/PLAIN broker with the authorizer on, on a free port with temporary data. */
+    public static EmbeddedKafkaBroker onFreePort(BrokerSecurity security) {
+        return new EmbeddedKafkaBroker(Optional.empty(), 0, security);
+    }
+
     /** Formats the storage (first start only) and starts the server; returns once a client sees the broker. */
     public synchronized void start() {
         if (server != null || closed) {
@@ -66,7 +83,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int brokerPort = LoopbackPorts.orFree(requestedPort);
         int controllerPort = LoopbackPorts.free();
         String logDir = dataDirectory.resolve("kafka-logs").toString();
-        KafkaConfig config = new KafkaConfig(brokerProperties(brokerPort, controllerPort, logDir), false);
+        // The client listener is named after its protocol, as Kafka's default listener names are.
+        String brokerListener = security.securityProtocol();
+        Properties properties = brokerProperties(brokerListener, brokerPort, controllerPort, logDir);
+        security.applyTo(properties, brokerListener, CONTROLLER_LISTENER);
+        KafkaConfig config = new KafkaConfig(properties, false);
         format(logDir);
         server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
@@ -78,8 +99,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("kafka broker failed to start on 127.0.0.1:" + brokerPort
                     + " with data in " + logDir, e);
         }
-        LOG.info("kafka broker ready bootstrap.servers={} controllerPort={} dataDir={} startupMs={}",
-                bootstrapServers, controllerPort, logDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        LOG.info("kafka broker ready bootstrap.servers={} securityProtocol={} controllerPort={} dataDir={} startupMs={}",
+                bootstrapServers, security.securityProtocol(), controllerPort, logDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
     /** {@code 127.0.0.1:PORT}; only after {@link #start()}. */
@@ -88,6 +109,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("broker not started");
         }
         return bootstrapServers;
+    }
+
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /**
+     * Settings a client of this broker needs besides {@code bootstrap.servers}: empty for PLAINTEXT, else the
+     * SASL settings of {@code user}.
+     */
+    public Map<String, Object> clientProperties(String user) {
+        return security.enabled() ? security.clientProperties(user) : Map.of();
+    }
+
+    /** Client settings with full rights: the super user's under SASL, none under PLAINTEXT. */
+    public Map<String, Object> superUserClientProperties() {
+        return security.superUserClientProperties();
     }
 
     public Path dataDir() {
@@ -114,17 +152,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    private static Properties brokerProperties(int brokerPort, int controllerPort, String logDir) {
+    private static Properties brokerProperties(String brokerListener, int brokerPort, int controllerPort, String logDir) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         // Static quorum: the voter endpoint comes from config on every start, so a new controller port is fine.
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort);
-        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("listeners", brokerListener + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", brokerListener + "://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("inter.broker.listener.name", brokerListener);
         p.put("log.dirs", logDir);
         p.put("metadata.log.dir", logDir);
         p.put("offsets.topic.replication.factor", "1");
@@ -171,9 +208,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void awaitBrokerVisible() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(security.superUserClientProperties());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(adminConfig)) {
             var nodes = admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (nodes.stream().map(Node::id).noneMatch(id -> id == NODE_ID)) {
                 throw new IllegalStateException("broker " + NODE_ID + " missing from cluster nodes " + nodes);

@@ -30,7 +30,8 @@ public final class EmbeddedLocalStack implements LocalStack {
     public static EmbeddedLocalStack start(LocalStackConfig config) {
         long startNanos = System.nanoTime();
         DataDirectory data = DataDirectory.chosenOrTemporary(config.dataDir(), "loraq-stack-");
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Optional.of(data.resolve("kafka")), config.kafkaPort());
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Optional.of(data.resolve("kafka")), config.kafkaPort(),
+                config.kafkaSecurity());
         CompletableFuture<SchemaRegistryProcess> registryStart = CompletableFuture.supplyAsync(() -> {
             ApicurioDistribution distribution = ApicurioDistribution.prepare(config.apicurioArchive(), config.cacheDir());
             SchemaRegistryProcess registry = new SchemaRegistryProcess(distribution, Optional.of(data.resolve("registry")),
@@ -80,6 +81,16 @@ public final class EmbeddedLocalStack implements LocalStack {
     @Override
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    @Override
+    public java.util.Map<String, Object> kafkaClientProperties() {
+        return broker.superUserClientProperties();
+    }
+
+    /** The broker's users and settings (SASL or none). */
+    public BrokerSecurity kafkaSecurity() {
+        return broker.security();
     }
 
     @Override

@@ -20,6 +20,22 @@ public final class LocalStackConfig extends AbstractConfig {
     public static final String KAFKA_PORT_CONFIG = "kafka.port";
     private static final String KAFKA_PORT_DOC = "Port of the broker's PLAINTEXT listener on 127.0.0.1; 0 picks a free one.";
 
+    public static final String KAFKA_SECURITY_CONFIG = "kafka.security";
+    private static final String KAFKA_SECURITY_DOC = "none: PLAINTEXT, no authentication, no authorizer. sasl: SASL/PLAIN "
+            + "(SASL_PLAINTEXT on 127.0.0.1) with the users of kafka.sasl.users, the StandardAuthorizer, "
+            + "allow.everyone.if.no.acl.found=false and kafka.sasl.super.user as the only super user.";
+
+    public static final String KAFKA_SASL_SUPER_USER_CONFIG = "kafka.sasl.super.user";
+    private static final String KAFKA_SASL_SUPER_USER_DOC = "With kafka.security=sasl: the super user (all rights; also the "
+            + "broker's own identity). Use it to write ACLs.";
+
+    public static final String KAFKA_SASL_SUPER_PASSWORD_CONFIG = "kafka.sasl.super.password";
+    private static final String KAFKA_SASL_SUPER_PASSWORD_DOC = "Password of the super user; empty: a random one, printed at start.";
+
+    public static final String KAFKA_SASL_USERS_CONFIG = "kafka.sasl.users";
+    private static final String KAFKA_SASL_USERS_DOC = "With kafka.security=sasl: further users as name:password, comma-separated. "
+            + "They have no rights until ACLs grant them some.";
+
     public static final String REGISTRY_PORT_CONFIG = "registry.port";
     private static final String REGISTRY_PORT_DOC = "HTTP port of the schema registry on 127.0.0.1; 0 picks a free one.";
 
@@ -41,6 +57,11 @@ public final class LocalStackConfig extends AbstractConfig {
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(DATA_DIR_CONFIG, Type.STRING, "", Importance.MEDIUM, DATA_DIR_DOC)
             .define(KAFKA_PORT_CONFIG, Type.INT, 0, Range.between(0, 65535), Importance.HIGH, KAFKA_PORT_DOC)
+            .define(KAFKA_SECURITY_CONFIG, Type.STRING, "none", ConfigDef.ValidString.in("none", "sasl"), Importance.MEDIUM, KAFKA_SECURITY_DOC)
+            .define(KAFKA_SASL_SUPER_USER_CONFIG, Type.STRING, BrokerSecurity.DEFAULT_SUPER_USER, new ConfigDef.NonEmptyString(),
+                    Importance.LOW, KAFKA_SASL_SUPER_USER_DOC)
+            .define(KAFKA_SASL_SUPER_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, KAFKA_SASL_SUPER_PASSWORD_DOC)
+            .define(KAFKA_SASL_USERS_CONFIG, Type.LIST, "", Importance.LOW, KAFKA_SASL_USERS_DOC)
             .define(REGISTRY_PORT_CONFIG, Type.INT, 0, Range.between(0, 65535), Importance.HIGH, REGISTRY_PORT_DOC)
             .define(REGISTRY_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 90_000L, Range.atLeast(1_000L), Importance.LOW,
                     REGISTRY_STARTUP_TIMEOUT_MS_DOC)
@@ -67,6 +88,32 @@ public final class LocalStackConfig extends AbstractConfig {
 
     public int kafkaPort() {
         return getInt(KAFKA_PORT_CONFIG);
+    }
+
+    /** The broker's security from kafka.security and the kafka.sasl.* keys. */
+    public BrokerSecurity kafkaSecurity() {
+        if (getString(KAFKA_SECURITY_CONFIG).equals("none")) {
+            return BrokerSecurity.none();
+        }
+        Map<String, String> users = new java.util.LinkedHashMap<>();
+        for (String entry : getList(KAFKA_SASL_USERS_CONFIG)) {
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new org.apache.kafka.common.config.ConfigException(KAFKA_SASL_USERS_CONFIG
+                        + " entries must be name:password; one is not (" + entry.substring(0, Math.max(0, colon)) + "...)");
+            }
+            users.put(entry.substring(0, colon).trim(), entry.substring(colon + 1));
+        }
+        String superUser = getString(KAFKA_SASL_SUPER_USER_CONFIG).trim();
+        String superPassword = getPassword(KAFKA_SASL_SUPER_PASSWORD_CONFIG).value();
+        if (!superPassword.isEmpty()) {
+            users.put(superUser, superPassword);
+        }
+        try {
+            return BrokerSecurity.saslPlain(superUser, users);
+        } catch (IllegalArgumentException e) {
+            throw new org.apache.kafka.common.config.ConfigException(e.getMessage());
+        }
     }
 
     public int registryPort() {

@@ -20,6 +20,8 @@ public final class ExitCodes {
     public static final int JOB = 6;
     /** Anything else (an I/O error, a failed publish). */
     public static final int FAILED = 7;
+    /** Authentication failed, or the principal lacks an ACL (the message names the operation and resource). */
+    public static final int NOT_AUTHORIZED = 8;
 
     private ExitCodes() {
     }
@@ -29,6 +31,7 @@ public final class ExitCodes {
             case BROKER_UNAVAILABLE, REGISTRY_UNAVAILABLE, TOPIC_MISSING -> UNAVAILABLE;
             case JOB_EXISTS, JOB_NOT_FOUND -> JOB;
             case PUBLISH_FAILED -> FAILED;
+            case NOT_AUTHORIZED -> NOT_AUTHORIZED;
         };
     }
 }

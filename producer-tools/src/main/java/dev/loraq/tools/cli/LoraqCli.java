@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "loraq", mixinStandardHelpOptions = true, version = "loraq 0.1.0-SNAPSHOT",
         description = "Submit batch jobs to loraq, collect their results, watch progress, manage topics and dead letters.",
         subcommands = {SubmitCommand.class, CollectCommand.class, WatchCommand.class, JobsCommand.class,
-                TopicsCommand.class, ProgressServiceCommand.class, DlqCommand.class})
+                TopicsCommand.class, ProgressServiceCommand.class, DlqCommand.class, AclsCommand.class})
 public final class LoraqCli implements Runnable {
 
     @CommandLine.Spec
@@ -36,6 +36,14 @@ public final class LoraqCli implements Runnable {
                 cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + pipeline.getMessage());
                 cl.getErr().flush();
                 return ExitCodes.of(pipeline);
+            }
+            RuntimeException denied = dev.loraq.tools.kafka.AccessDenied.find(e);
+            if (denied != null) {
+                // A path without its own translation: Kafka's message still names the refused resource.
+                cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": not authorized or not authenticated: "
+                        + denied.getClass().getSimpleName() + ": " + denied.getMessage() + " (see: loraq acls --help)");
+                cl.getErr().flush();
+                return ExitCodes.NOT_AUTHORIZED;
             }
             if (e instanceof org.apache.kafka.common.config.ConfigException config) {
                 cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": invalid setting: " + config.getMessage());

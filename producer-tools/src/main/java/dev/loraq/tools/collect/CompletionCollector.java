@@ -5,6 +5,7 @@ import dev.loraq.schemas.avro.CompletionStatus;
 import dev.loraq.schemas.avro.JobManifest;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.tools.config.ToolsConfig;
+import dev.loraq.tools.kafka.AccessDenied;
 import dev.loraq.tools.kafka.ManifestLookup;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.PipelineException;
@@ -26,6 +27,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -60,6 +64,8 @@ public final class CompletionCollector {
             return manifest;
         } catch (SerializationException e) {
             throw registryFailure(e);
+        } catch (AuthorizationException | AuthenticationException e) {
+            throw AccessDenied.of(e, config.bootstrapServers(), AclOperation.READ, "topic " + PipelineTopics.JOBS);
         }
     }
 
@@ -93,6 +99,9 @@ public final class CompletionCollector {
             }
         } catch (SerializationException e) {
             throw registryFailure(e);
+        } catch (AuthorizationException | AuthenticationException e) {
+            // Fails at the first metadata request: an unauthorized topic never looks merely empty or missing.
+            throw AccessDenied.of(e, config.bootstrapServers(), AclOperation.READ, "topic " + topic);
         }
         List<String> missing = seen.size() < expected ? missing(manifest, seen) : List.of();
         return new CollectResult(expected, counts[0], counts[1], missing, duplicates);
@@ -195,6 +204,8 @@ public final class CompletionCollector {
                     missing.add(request.getRequestId());
                 }
             });
+        } catch (AuthorizationException | AuthenticationException e) {
+            throw AccessDenied.of(e, config.bootstrapServers(), AclOperation.READ, "topic " + PipelineTopics.PROMPTS);
         }
         return List.copyOf(missing);
     }

@@ -17,7 +17,10 @@ import org.apache.kafka.common.config.ConfigException;
  * Settings of the {@code loraq} tools and of the job-progress service. Command-line options override these keys;
  * {@code LORAQ_BOOTSTRAP_SERVERS} and {@code LORAQ_SCHEMA_REGISTRY_URL} override the two connection defaults.
  * Topic names are fixed by the pipeline (see {@link dev.loraq.tools.topics.PipelineTopics}), not configured here, except
- * {@link #DLQ_TOPIC_CONFIG}, which mirrors the engine's own {@code dlq.topic} setting.
+ * {@link #DLQ_TOPIC_CONFIG}, which mirrors the engine's own {@code dlq.topic} setting. Two kinds of keys pass
+ * through undefined here: any Kafka client setting under {@value #KAFKA_CLIENT_PREFIX} (prefix removed, given to every
+ * consumer, producer, admin and Kafka Streams client of the tools: SASL, TLS) and the schema registry client's own keys
+ * ({@link SchemaRegistryClientConfig}: basic auth, TLS).
  */
 public final class ToolsConfig extends AbstractConfig {
 
@@ -32,6 +35,9 @@ public final class ToolsConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL_ENV = "LORAQ_SCHEMA_REGISTRY_URL";
     private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible schema registry API. Default: the local "
             + "stack's registry, or $" + SCHEMA_REGISTRY_URL_ENV + " when set.";
+
+    /** Prefix of raw Kafka client settings, e.g. {@code kafka.client.security.protocol=SASL_SSL}. */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
     public static final String KAFKA_TIMEOUT_MS_CONFIG = "kafka.timeout.ms";
     private static final String KAFKA_TIMEOUT_MS_DOC = "How long a command waits for the broker (connection, metadata, "
@@ -215,9 +221,17 @@ public final class ToolsConfig extends AbstractConfig {
         return getString(DLQ_TOPIC_CONFIG);
     }
 
-    /** Settings every Kafka client of the tools shares: brokers and timeouts. */
+    /** Raw Kafka client settings given under {@value #KAFKA_CLIENT_PREFIX}, prefix removed (security settings, mostly). */
+    public Map<String, Object> kafkaClientOverrides() {
+        return originalsWithPrefix(KAFKA_CLIENT_PREFIX);
+    }
+
+    /**
+     * Settings every Kafka client of the tools shares: the {@value #KAFKA_CLIENT_PREFIX} overrides, then brokers and
+     * timeouts (which the tools' own keys set).
+     */
     public Map<String, Object> kafkaClientConfig() {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(kafkaClientOverrides());
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         int timeout = kafkaTimeoutMs();
         config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, timeout);
@@ -228,9 +242,14 @@ public final class ToolsConfig extends AbstractConfig {
         return config;
     }
 
-    /** Settings of the registry client inside the serdes. */
+    /** Settings of the registry client inside the serdes: its own keys as given (basic auth, TLS), then URL and timeouts. */
     public Map<String, Object> registryConfig() {
         Map<String, Object> config = new HashMap<>();
+        originals().forEach((key, value) -> {
+            if (SchemaRegistryClientConfig.CONFIG_DEF.names().contains(key)) {
+                config.put(key, value);
+            }
+        });
         config.put(SchemaRegistryClientConfig.URL_CONFIG, schemaRegistryUrl());
         config.put(SchemaRegistryClientConfig.REQUEST_TIMEOUT_MS_CONFIG, getInt(REGISTRY_TIMEOUT_MS_CONFIG));
         config.put(SchemaRegistryClientConfig.RETRIES_CONFIG, getInt(REGISTRY_RETRIES_CONFIG));

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterReplayer {
 
+    /** Transactional id of a replay: this prefix and the dead-letter topic. */
+    public static final String TRANSACTIONAL_ID_PREFIX = "loraq-dlq-replay-";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplayer.class);
 
     private final ToolsConfig config;
@@ -82,7 +85,7 @@ public final class DeadLetterReplayer {
     }
 
     private void publish(KafkaProducer<byte[], byte[]> producer, List<DeadLetterEntry> selected, String toTopic) {
-        PipelineClients.initTransactions(producer, config, "nothing was replayed");
+        PipelineClients.initTransactions(producer, config, TRANSACTIONAL_ID_PREFIX + config.dlqTopic(), "nothing was replayed");
         boolean begun = false;
         try {
             producer.beginTransaction();
@@ -145,7 +148,7 @@ public final class DeadLetterReplayer {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // One id per dead-letter topic: a second replay started while one runs fences it, so the first one's
         // transaction aborts instead of both publishing.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "loraq-dlq-replay-" + config.dlqTopic());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + config.dlqTopic());
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Math.max(60_000, config.kafkaTimeoutMs() * 4));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(config.kafkaTimeoutMs() * 2, 30_000));
         return props;

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /** Checks, before a command does anything, that the brokers answer and that the topics it needs exist. */
 public final class BrokerProbe {
@@ -42,9 +44,42 @@ public final class BrokerProbe {
         }
         Set<String> missing = new TreeSet<>(topics);
         missing.removeAll(existing);
+        requireDescribable(admin, bootstrapServers, timeoutMs, missing);
         if (!missing.isEmpty()) {
             throw new PipelineException(PipelineException.Kind.TOPIC_MISSING, "topic(s) " + String.join(", ", missing)
                     + " do not exist on " + bootstrapServers + "; create them with: loraq topics --create");
+        }
+    }
+
+    /**
+     * A topic the principal may not DESCRIBE is left out of listTopics, as if it did not exist; asking for it by name
+     * tells the two apart, so the error says "not authorized" instead of "create the topic".
+     */
+    private static void requireDescribable(Admin admin, String bootstrapServers, int timeoutMs, Set<String> unlisted) {
+        if (unlisted.isEmpty()) {
+            return;
+        }
+        Set<String> refused = new TreeSet<>();
+        TopicAuthorizationException first = null;
+        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> topic
+                : admin.describeTopics(unlisted).topicNameValues().entrySet()) {
+            try {
+                topic.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException denied) {
+                    refused.add(topic.getKey());
+                    first = first == null ? denied : first;
+                }
+            } catch (TimeoutException e) {
+                throw unreachable(bootstrapServers, timeoutMs, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable(bootstrapServers, timeoutMs, e);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw AccessDenied.of(new TopicAuthorizationException(first.getMessage(), refused), bootstrapServers,
+                    AclOperation.DESCRIBE, "topic " + String.join(", ", refused));
         }
     }
 

@@ -52,12 +52,16 @@ public final class PipelineClients {
 
     /**
      * Registers a transactional producer with the broker, or fails with a clear error that says the broker is
-     * unreachable and that {@code nothingDone} (for example "nothing was published").
+     * unreachable (or, naming the transactional id, that the principal may not use it) and that {@code nothingDone}
+     * (for example "nothing was published").
      */
-    public static void initTransactions(Producer<?, ?> producer, ToolsConfig config,
+    public static void initTransactions(Producer<?, ?> producer, ToolsConfig config, String transactionalId,
                                         String nothingDone) {
         try {
             producer.initTransactions();
+        } catch (org.apache.kafka.common.errors.AuthorizationException | org.apache.kafka.common.errors.AuthenticationException e) {
+            throw AccessDenied.of(e, config.bootstrapServers(), org.apache.kafka.common.acl.AclOperation.WRITE,
+                    "transactional id " + transactionalId, nothingDone);
         } catch (KafkaException e) {
             throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "cannot start a transaction on "
                     + config.bootstrapServers() + " within " + config.kafkaTimeoutMs() + " ms: " + e.getMessage()

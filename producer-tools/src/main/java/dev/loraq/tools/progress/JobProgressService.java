@@ -37,6 +37,8 @@ public final class JobProgressService implements AutoCloseable {
 
     static Properties streamsConfig(ToolsConfig config) {
         Properties props = new Properties();
+        // Security settings (kafka.client.*) reach the Streams application's consumer, producer and admin client.
+        props.putAll(config.kafkaClientOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.progressApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

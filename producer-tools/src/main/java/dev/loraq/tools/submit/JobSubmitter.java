@@ -8,6 +8,7 @@ import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.format.InputFormat;
 import dev.loraq.tools.format.ValidatedJob;
+import dev.loraq.tools.kafka.AccessDenied;
 import dev.loraq.tools.kafka.BrokerProbe;
 import dev.loraq.tools.kafka.ManifestLookup;
 import dev.loraq.tools.kafka.PipelineClients;
@@ -29,6 +30,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -46,6 +51,8 @@ public final class JobSubmitter {
     public static final String INPUT_FORMAT_KEY = "loraq.input-format";
     public static final String ENDPOINT_KEY = "openai.endpoint";
     public static final String SOURCE_FILE_KEY = "loraq.source-file";
+    /** Transactional id of a submit: this prefix and the job id. */
+    public static final String TRANSACTIONAL_ID_PREFIX = "loraq-submit-";
 
     private final ToolsConfig config;
 
@@ -75,6 +82,12 @@ public final class JobSubmitter {
             }
         } catch (SerializationException e) {
             throw registryFailure(e);
+        } catch (TopicAuthorizationException e) {
+            // A tenant's principal may write loraq.jobs but not read it (it holds every tenant's manifests), so the
+            // check cannot run; generated job ids are unique, and the transactional id still fences a concurrent twin.
+            LOG.warn("job id not checked for uniqueness jobId={} reason=no READ on topic {} for this principal", jobId, PipelineTopics.JOBS);
+        } catch (AuthorizationException | AuthenticationException e) {
+            throw AccessDenied.of(e, config.bootstrapServers(), AclOperation.READ, "topic " + PipelineTopics.JOBS);
         }
 
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -110,7 +123,7 @@ public final class JobSubmitter {
 
     private SubmitResult publish(KafkaProducer<String, SpecificRecord> producer, ValidatedJob job, JobManifest.Builder manifest,
                                  String jobId, String tenantId, LongConsumer acked) {
-        PipelineClients.initTransactions(producer, config, "nothing was published");
+        PipelineClients.initTransactions(producer, config, TRANSACTIONAL_ID_PREFIX + jobId, "nothing was published");
         boolean begun = false;
         try {
             producer.beginTransaction();
@@ -157,6 +170,10 @@ public final class JobSubmitter {
             if (cause instanceof SerializationException se) {
                 throw registryFailure(se);
             }
+            if (AccessDenied.find(cause) != null) {
+                throw AccessDenied.of(AccessDenied.find(cause), config.bootstrapServers(), AclOperation.WRITE,
+                        "topics " + PipelineTopics.PROMPTS + " and " + PipelineTopics.JOBS, "transaction aborted, nothing was published");
+            }
             throw new PipelineException(PipelineException.Kind.PUBLISH_FAILED, "publishing job " + jobId + " failed, transaction aborted, "
                     + "nothing was published: " + cause, cause);
         }
@@ -169,7 +186,7 @@ public final class JobSubmitter {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // One id per job: concurrent submits never fence each other, and a retried submit of the same job id fences
         // a stale one.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "loraq-submit-" + jobId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + jobId);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Math.max(60_000, config.kafkaTimeoutMs() * 4));
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

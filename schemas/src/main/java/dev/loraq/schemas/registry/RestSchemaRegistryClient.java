@@ -254,6 +254,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
             preferredUrl = urlIndex;
             reachability.reachable();
+            if (status == 401 || status == 403) {
+                // Checked before the body: proxies in front of a registry answer these with HTML or plain text.
+                RegistryRequestException refused = authenticationError(status, method, lastUrl, response.body());
+                log.warn("Schema registry refused {} {}: {}", method, lastUrl, refused.getMessage());
+                throw refused;
+            }
             JsonNode json = parseBody(response.body(), method, lastUrl, status);
             if (status >= 200 && status < 300) {
                 return json;
@@ -266,8 +272,29 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         reachability.unreachable(method + " " + lastUrl + " failed " + attempts + " times; last error: " + describe(lastError));
         throw new RegistryUnavailableException("Schema registry unavailable: " + method + " " + lastUrl + " failed after "
-                + attempts + " attempts (" + retries + " retries) across " + urls + "; last error: " + describe(lastError),
-                attempts, lastError);
+                + attempts + " attempts (" + retries + " retries) across " + urls + "; last error: " + describe(lastError)
+                + tlsHint(lastError), attempts, lastError);
+    }
+
+    /** 401: the credentials are missing or wrong; 403: they are right but lack the right. The secret is never echoed. */
+    private RegistryRequestException authenticationError(int status, String method, String url, byte[] body) {
+        String sent = authorization == null ? "no credentials were sent (" + SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO_CONFIG + " is empty)"
+                : "the credentials of " + SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO_CONFIG + " were sent";
+        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
+        String what = status == 401 ? "authentication failed (HTTP 401 Unauthorized)" : "access denied (HTTP 403 Forbidden)";
+        return new RegistryRequestException("Schema registry at " + url + " refused " + method + ": " + what + "; " + sent
+                + (text.isEmpty() ? "" : "; it answered: " + text), status, status);
+    }
+
+    /** A failed TLS handshake is a trust or key store problem, not an outage: say which settings to check. */
+    private static String tlsHint(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return "; the TLS handshake failed: the registry's certificate is not trusted or does not match the host. Check "
+                        + SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG + " (empty: the JDK's default trust) and the URL's host name";
+            }
+        }
+        return "";
     }
 
     private static String describe(Exception e) {
