@@ -29,7 +29,13 @@ launch() {
     echo "  JAVA_HOME=$java_home ./mvnw -q -DskipTests install" >&2
     exit 1
   fi
-  exec "$java_home/bin/java" ${LORAQ_JAVA_OPTS:-} \
+  # LORAQ_HEAP (e.g. 4g): the heap, fixed at start (-Xms = -Xmx), sized as docs/operations.md "Heap of the CPU engine"
+  # says. Unset: the JVM's default (a quarter of the machine) unless LORAQ_JAVA_OPTS sets one.
+  local heap_opts=""
+  if [ -n "${LORAQ_HEAP:-}" ]; then
+    heap_opts="-Xms$LORAQ_HEAP -Xmx$LORAQ_HEAP"
+  fi
+  exec "$java_home/bin/java" $heap_opts ${LORAQ_JAVA_OPTS:-} \
     --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     --sun-misc-unsafe-memory-access=allow -Dai.djl.offline=true \
     -XX:+UseParallelGC -Dlogback.configurationFile="$loraq_root/bin/logback.xml" \

@@ -59,7 +59,9 @@ public final class ConfigurationReference {
                 .append("`enable.auto.commit`, `isolation.level`, `transactional.id`, the partition assignor and the serializers are fixed by the service.\n\n");
         b.append("## Launcher\n\n");
         b.append("`").append(ServiceEnvironment.JAVA_OPTS_VARIABLE).append("`: extra JVM flags for the `bin/` launchers ")
-                .append("(heap size, GC logging); not a configuration key.\n");
+                .append("(GC logging, pre-touch); not a configuration key.\n\n");
+        b.append("`").append(ServiceEnvironment.HEAP_VARIABLE).append("`: the heap of the `bin/` launchers' JVM, e.g. `4g` ")
+                .append("(passed as `-Xms` and `-Xmx`); size it as docs/operations.md, Heap of the CPU engine, says. Not a configuration key.\n");
         return b.toString();
     }
 

@@ -26,6 +26,8 @@ public final class ServiceEnvironment {
 
     /** Read by the {@code bin/} launchers (extra JVM flags), not a configuration key. */
     public static final String JAVA_OPTS_VARIABLE = "LORAQ_JAVA_OPTS";
+    /** Read by the {@code bin/} launchers (the heap: -Xms and -Xmx), not a configuration key. */
+    public static final String HEAP_VARIABLE = "LORAQ_HEAP";
 
     /** Which component defines a key. */
     public enum Owner { SERVICE, SCHEMA_REGISTRY_CLIENT, ENGINE, KAFKA_CONSUMER, KAFKA_PRODUCER, KAFKA_ADMIN }
@@ -97,7 +99,7 @@ public final class ServiceEnvironment {
         Map<String, String> settings = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : new TreeMap<>(variables).entrySet()) {
             String variable = entry.getKey();
-            if (variable.equals(JAVA_OPTS_VARIABLE)) {
+            if (variable.equals(JAVA_OPTS_VARIABLE) || variable.equals(HEAP_VARIABLE)) {
                 continue;
             }
             if (!variable.startsWith(ConfigSources.ENV_PREFIX)) {
