@@ -26,7 +26,7 @@ final class BadValues {
 
     /** One bad record and what must become of it. */
     record Bad(String kind, byte[] key, byte[] value, RecordHeaders headers, String requestId, Set<String> deadLetterCodes,
-               String errorCode) {
+               Set<String> errorCodes) {
         boolean expectsDeadLetter() {
             return deadLetterCodes != null;
         }
@@ -112,7 +112,8 @@ final class BadValues {
             case 12 -> error("bad_adapter_id", key, id, withAdapter(valid(id), pick("", "../../etc/passwd", "a/b", ".hidden", "-x", "y".repeat(200), "ad-00/../ad-01")),
                     "invalid_adapter_id");
             case 13 -> error("unknown_adapter", key, id, withAdapter(valid(id), "no-such-adapter-" + random.nextInt(100)), "unknown_adapter");
-            case 14 -> error("absurd_max_tokens", key, id, withMaxTokens(valid(id), Integer.MAX_VALUE - random.nextInt(1000)), "prompt_too_long");
+            case 14 -> error("absurd_max_tokens", key, id, withMaxTokens(valid(id), Integer.MAX_VALUE - random.nextInt(1000)),
+                    "prompt_too_long", "invalid_sampling");
             case 15 -> error("non_positive_max_tokens", key, id, withMaxTokens(valid(id), -random.nextInt(1000)), "invalid_sampling");
             case 16 -> error("nan_temperature", key, id, withTemperature(valid(id), Float.NaN), "invalid_sampling");
             case 17 -> error("both_prompt_and_messages", key, id, withMessages(valid(id)), "invalid_prompt");
@@ -135,8 +136,8 @@ final class BadValues {
         return new Bad(kind, key, value, null, null, codes, null);
     }
 
-    private Bad error(String kind, byte[] key, String id, PromptRequest request, String code) {
-        return new Bad(kind, key, serializer.serialize(topic, request), null, id, null, code);
+    private Bad error(String kind, byte[] key, String id, PromptRequest request, String... codes) {
+        return new Bad(kind, key, serializer.serialize(topic, request), null, id, null, Set.of(codes));
     }
 
     private String pick(String... options) {

@@ -23,8 +23,13 @@ final class Figures {
         return this;
     }
 
+    /** Rounded to 3 decimals; NaN (nothing to measure) as null. */
     Figures put(String key, double value) {
-        root.put(key, Math.round(value * 1000) / 1000.0);
+        if (Double.isNaN(value)) {
+            root.putNull(key);
+        } else {
+            root.put(key, Math.round(value * 1000) / 1000.0);
+        }
         return this;
     }
 

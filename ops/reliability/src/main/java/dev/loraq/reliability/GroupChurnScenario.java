@@ -40,6 +40,7 @@ final class GroupChurnScenario implements Callable<Integer> {
                 EngineProcess a = EngineProcess.start(workload, "a", "1g", Map.of());
                 EngineProcess b = EngineProcess.start(workload, "b", "1g", Map.of());
                 EngineProcess c = EngineProcess.start(workload, "c", "1g", Map.of());
+                awaitMembersWithPartitions(workload, 3, Duration.ofMinutes(2));
                 ledger.awaitCount(job.size() / 3, Duration.ofMinutes(10));
                 Set<TopicPartition> owned = partitionsOf(workload, "loraq-engine-c");
                 long killedAt = System.currentTimeMillis();
@@ -103,6 +104,19 @@ final class GroupChurnScenario implements Callable<Integer> {
             Thread.sleep(200);
         }
         return -1;
+    }
+
+    /** Waits until {@code members} engines each own at least one partition. */
+    private static void awaitMembersWithPartitions(Workload workload, int members, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            ConsumerGroupDescription group = describe(workload);
+            if (group != null && group.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() >= members) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(members + " engines did not all get partitions within " + timeout);
     }
 
     private static ConsumerGroupDescription describe(Workload workload) throws Exception {
