@@ -65,6 +65,7 @@ public final class Engine implements AutoCloseable {
     private final int maxModelLen;
     private final int kvCapacityTokens;
     private final String modelId;
+    private final HeapEstimate heapEstimate;
     private final AtomicLong arrivals = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -77,6 +78,7 @@ public final class Engine implements AutoCloseable {
         long start = System.nanoTime();
         this.model = LlamaModel.load(modelDir, config.weightFormat());
         ModelConfig mc = model.config();
+        this.heapEstimate = HeapEstimate.of(config, mc);
         this.tokenizer = Tokenizer.load(modelDir.resolve("tokenizer.json"));
         this.chatTemplate = Files.isRegularFile(modelDir.resolve("tokenizer_config.json")) ? ChatTemplate.load(modelDir) : null;
         this.generationConfig = GenerationConfig.read(modelDir);
@@ -217,6 +219,11 @@ public final class Engine implements AutoCloseable {
 
     public String modelId() {
         return modelId;
+    }
+
+    /** The heap this engine's configuration needs (an upper bound for the adapters). */
+    public HeapEstimate heapEstimate() {
+        return heapEstimate;
     }
 
     public ModelConfig modelConfig() {

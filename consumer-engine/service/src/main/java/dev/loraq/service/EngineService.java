@@ -69,6 +69,7 @@ public final class EngineService implements AutoCloseable {
     }
 
     public static EngineService start(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
+        logHeap(config, engine);
         EngineService service = new EngineService(config, engine, errorHandler);
         service.thread.start();
         LOG.info("engine service started worker={} model={} metrics={}", config.workerId(), engine.modelId(),
@@ -77,6 +78,21 @@ public final class EngineService implements AutoCloseable {
     }
 
     /** Whether the engine can take work (see {@link EngineHealth#readinessProblem()}). */
+    /** Records read and not yet committed, each as bytes, decoded request and output, at a typical prompt size. */
+    private static final long QUEUED_RECORD_BYTES = 3 * 16 * 1024;
+
+    private static void logHeap(ServiceConfig config, InferenceEngine engine) {
+        long need = engine.heapNeededBytes() + config.maxQueuedRecords() * QUEUED_RECORD_BYTES;
+        long max = Runtime.getRuntime().maxMemory();
+        if (max < need) {
+            LOG.warn("heap max={} MB is below the {} MB this configuration needs (engine {} MB + {} queued records); set LORAQ_HEAP, "
+                    + "docs/operations.md Heap of the CPU engine", max >> 20, need >> 20, engine.heapNeededBytes() >> 20, config.maxQueuedRecords());
+        } else {
+            LOG.info("heap max={} MB, this configuration needs about {} MB (engine {} MB + {} queued records)", max >> 20, need >> 20,
+                    engine.heapNeededBytes() >> 20, config.maxQueuedRecords());
+        }
+    }
+
     public boolean isReady() {
         return health.readinessProblem() == null;
     }

@@ -65,6 +65,7 @@ final class BrokerRestartScenario implements Callable<Integer> {
         cluster.stopBroker(hard);
         long stoppedAt = System.currentTimeMillis();
         Thread.sleep(awayMs);
+        boolean readyWhileAway = engine.ready();
         List<String> away = Files.readAllLines(engine.log).stream().skip(linesBefore).toList();
         long atStop = ledger.count();
         cluster.startBroker();
@@ -72,6 +73,15 @@ final class BrokerRestartScenario implements Callable<Integer> {
         // From the broker answering again to the next output a read_committed reader sees (work finished while the
         // broker was away counts: it could not be committed before).
         long recovery = ledger.awaitGrowth(ledger.count(), Duration.ofMinutes(3));
+        long readyAgain = -1;
+        for (long deadline = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < deadline; Thread.sleep(100)) {
+            if (engine.ready()) {
+                readyAgain = System.currentTimeMillis() - backAt;
+                break;
+            }
+        }
+        out.put("ready_while_away", readyWhileAway);
+        out.put("ready_again_ms", readyAgain);
         out.put("completions_before", before);
         out.put("visible_while_away", atStop - before);
         out.put("recovery_ms", recovery);
@@ -79,10 +89,13 @@ final class BrokerRestartScenario implements Callable<Integer> {
         out.put("log_lines_while_away", away.size());
         out.put("stack_trace_lines_while_away", away.stream().filter(l -> l.startsWith("\tat ")).count());
         out.put("said_unreachable", away.stream().anyMatch(l -> l.contains("kafka cluster unreachable")));
+        out.put("warn_or_error_lines_while_away", away.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count());
         out.put("engine_alive", engine.isAlive());
         away.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(5)
                 .forEach(l -> out.withArray("warnings_while_away").add(l.length() > 300 ? l.substring(0, 300) : l));
-        return recovery >= 0 && engine.isAlive();
+        // Run a while on the restarted broker before the next round, so the engine has settled.
+        Thread.sleep(10_000);
+        return recovery >= 0 && engine.isAlive() && !readyWhileAway && readyAgain >= 0;
     }
 
     private static double abortedTransactions(EngineProcess engine) {

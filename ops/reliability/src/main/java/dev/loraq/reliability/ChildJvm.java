@@ -24,7 +24,10 @@ final class ChildJvm {
         command.add(mainClass);
         command.addAll(args);
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // The child logs to its own file, so it may say everything a person would read (reachable again, ...).
+            builder.environment().put("LORAQ_LOG_LEVEL", "INFO");
+            return builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + mainClass + ": " + e.getMessage(), e);
         }

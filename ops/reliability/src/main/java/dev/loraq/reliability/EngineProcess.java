@@ -44,14 +44,28 @@ final class EngineProcess {
         settings.put("worker.id", workerId);
         settings.put("metrics.port", Integer.toString(port));
         settings.putAll(extra);
-        List<String> args = new ArrayList<>(List.of("run"));
+        // The launcher operators run, so its JVM flags, LORAQ_HEAP and exit codes are what is measured.
+        List<String> command = new ArrayList<>(List.of(launcher().toString(), "run"));
         settings.forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
+            command.add("--set");
+            command.add(key + "=" + value);
         });
         Path log = workload.dir().resolve("engine-" + workerId + ".log");
-        Process process = ChildJvm.start(heap, "dev.loraq.service.cli.LoraqEngineCli", args, log);
-        return new EngineProcess(workerId, log, port, process);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("LORAQ_HEAP", heap);
+        builder.environment().put("LORAQ_LOG_LEVEL", "INFO");
+        return new EngineProcess(workerId, log, port, builder.start());
+    }
+
+    /** bin/loraq-engine of the checkout this runs from (the working folder or one above it). */
+    private static Path launcher() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("bin").resolve("loraq-engine");
+            if (java.nio.file.Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("bin/loraq-engine not found above " + Path.of("").toAbsolutePath());
     }
 
     boolean isAlive() {
@@ -69,6 +83,19 @@ final class EngineProcess {
     /** SIGTERM; the exit status. */
     int stop() throws InterruptedException {
         return ChildJvm.stop(process, 90);
+    }
+
+    /** Whether /ready answers 200 (false when it answers 503 or not at all). */
+    boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/ready")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** A counter or gauge summed over its series from /metrics; NaN when the endpoint does not answer. */

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -119,11 +121,17 @@ final class GroupChurnScenario implements Callable<Integer> {
         throw new IllegalStateException(members + " engines did not all get partitions within " + timeout);
     }
 
+    /** The group as the broker sees it; null before its first member joined. */
     private static ConsumerGroupDescription describe(Workload workload) throws Exception {
         try (Admin admin = workload.cluster().admin()) {
             Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(List.of(workload.groupId())).all()
                     .get(10, TimeUnit.SECONDS);
             return groups.get(workload.groupId());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return null;
+            }
+            throw e;
         }
     }
 }

@@ -22,7 +22,7 @@ final class KillLoopScenario implements Callable<Integer> {
     @Option(names = "--requests-per-tenant", defaultValue = "1000", description = "Requests per tenant (3 tenants). Default: ${DEFAULT-VALUE}.")
     int perTenant;
 
-    @Option(names = "--max-tokens", defaultValue = "32", description = "max_tokens per request (sampled at temperature 1). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-tokens", defaultValue = "96", description = "max_tokens per request (sampled at temperature 1): long enough that the job outlasts the kills. Default: ${DEFAULT-VALUE}.")
     int maxTokens;
 
     @Option(names = "--run-ms", defaultValue = "2000..6000", description = "How long each engine runs after its first commit before the kill, "

@@ -103,6 +103,8 @@ public final class ConsumerLoop implements Runnable {
     private volatile long lastCommitOkNanos = System.nanoTime();
     private volatile boolean commitFailing;
     private volatile boolean workPending;
+    /** An abort failed, so whether the last transaction committed is unknown until a new producer settles it. */
+    private boolean rewindWhenSettled;
     private volatile Throwable failure;
 
     public ConsumerLoop(ServiceConfig config, KafkaClients clients, InferenceEngine engine, ServiceMetrics metrics,
@@ -187,6 +189,12 @@ public final class ConsumerLoop implements Runnable {
             shutdown();
         } catch (Throwable t) {
             failure = t;
+            if (t instanceof AuthorizationException) {
+                // Kafka names the resource, not what was refused; say what the engine's principal needs.
+                LOG.error("not authorized worker={}: {}; the engine's principal needs READ on topic {} and group {}, WRITE on the "
+                        + "completion topics and {}, and WRITE on transactional id {} (docs/security.md, loraq acls)", config.workerId(),
+                        t.getMessage(), config.inputTopic(), config.groupId(), config.dlqTopic(), config.transactionalId());
+            }
             LOG.error("consumer loop failed worker={}: {}", config.workerId(), t.toString(), t);
             cancelAll();
         } finally {
@@ -354,6 +362,20 @@ public final class ConsumerLoop implements Runnable {
     private boolean commit() {
         lastCommitNanos = System.nanoTime();
         drainFinished();
+        if (rewindWhenSettled) {
+            if (!ensureProducer()) {
+                commitFailing = true;
+                return false;
+            }
+            try {
+                rewind(states.keySet());
+            } catch (KafkaException e) {
+                LOG.warn("rewind postponed worker={}: {}", config.workerId(), e.toString());
+                commitFailing = true;
+                return false;
+            }
+            rewindWhenSettled = false;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionState state : states.values()) {
             if (state.hasUncommittedProgress()) {
@@ -413,9 +435,12 @@ public final class ConsumerLoop implements Runnable {
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailure) {
-                LOG.warn("abort failed worker={}: {}; the producer is recreated before the next transaction", config.workerId(),
-                        abortFailure.toString());
+                // The transaction's fate is unknown (a commit that timed out may still complete): the next producer's
+                // initTransactions settles it, and then only the committed offsets say what is done.
+                LOG.warn("abort failed worker={}: {}; rewinding to the committed offsets once a new producer has settled the transaction",
+                        config.workerId(), abortFailure.toString());
                 closeProducer();
+                rewindWhenSettled = true;
             }
             commitFailing = true;
             return false;

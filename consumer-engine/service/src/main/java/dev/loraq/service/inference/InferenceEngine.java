@@ -18,6 +18,9 @@ public interface InferenceEngine extends AutoCloseable {
 
     EngineSnapshot snapshot();
 
+    /** Heap bytes the engine's configuration needs (docs/operations.md, Heap of the CPU engine). */
+    long heapNeededBytes();
+
     @Override
     void close();
 }

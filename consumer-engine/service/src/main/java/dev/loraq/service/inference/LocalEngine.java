@@ -69,6 +69,11 @@ public final class LocalEngine implements InferenceEngine {
     }
 
     @Override
+    public long heapNeededBytes() {
+        return engine.heapEstimate().totalBytes();
+    }
+
+    @Override
     public void close() {
         engine.close();
     }
