@@ -35,7 +35,14 @@ launch() {
   if [ -n "${LORAQ_HEAP:-}" ]; then
     heap_opts="-Xms$LORAQ_HEAP -Xmx$LORAQ_HEAP"
   fi
-  exec "$java_home/bin/java" $heap_opts ${LORAQ_JAVA_OPTS:-} \
+  # Class data sharing: the JVM maps the classes of an earlier run from target/loraq.jsa instead of loading them again
+  # (about a second less to start, which a restart after a crash waits for). The archive is written at the first
+  # clean exit and re-made when the build changes. LORAQ_CDS=off turns it off.
+  local cds_opts=""
+  if [ "${LORAQ_CDS:-on}" != "off" ]; then
+    cds_opts="-XX:SharedArchiveFile=$dir/loraq.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+  exec "$java_home/bin/java" $heap_opts $cds_opts ${LORAQ_JAVA_OPTS:-} \
     --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     --sun-misc-unsafe-memory-access=allow -Dai.djl.offline=true \
     -XX:+UseParallelGC -Dlogback.configurationFile="$loraq_root/bin/logback.xml" \

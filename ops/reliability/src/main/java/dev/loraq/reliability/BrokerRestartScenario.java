@@ -7,56 +7,46 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "broker-restart", mixinStandardHelpOptions = true,
         description = "Stop the broker mid-job (a SIGTERM round, then a SIGKILL round) and start it again on its data, the registry "
                 + "staying up; the engine must ride it out without a restart: lost, duplicated, recovery time, redone work, "
                 + "and what the engine logged while the broker was away.")
-final class BrokerRestartScenario implements Callable<Integer> {
+final class BrokerRestartScenario extends Scenario {
+
+    BrokerRestartScenario() {
+        super("broker-restart", "brokerrestart", ModelPreset.SMALL, 6, false);
+    }
 
     @Option(names = "--away-ms", defaultValue = "20000", description = "How long the broker stays down each round. Default: ${DEFAULT-VALUE}.")
     long awayMs;
 
-    @Option(names = "--requests-per-tenant", defaultValue = "1000", description = "Requests per tenant (3 tenants). Default: ${DEFAULT-VALUE}.")
-    int perTenant;
-
-    @Option(names = "--max-tokens", defaultValue = "16", description = "max_tokens per request. Default: ${DEFAULT-VALUE}.")
-    int maxTokens;
-
-    @Option(names = "--dir", required = true, description = "Working folder (logs, model, broker data).")
-    Path dir;
+    @Mixin
+    JobOptions size;
 
     @Override
-    public Integer call() throws Exception {
-        long started = System.nanoTime();
-        try (Cluster cluster = new Cluster(dir)) {
-            Workload workload = new Workload(cluster, dir, "brokerrestart", ModelPreset.SMALL, 6);
-            try (CompletionLedger ledger = new CompletionLedger(workload, false)) {
-                Map<String, String> job = workload.produceJob("br", 3 * perTenant, maxTokens, 1.0f);
-                EngineProcess engine = EngineProcess.start(workload, "w1", "1g", Map.of());
-                long pid = engine.pid();
-                ledger.awaitCount(Math.min(job.size() / 10, 200), Duration.ofMinutes(3));
-                Figures figures = new Figures("broker-restart").put("away_ms", awayMs).put("max_tokens", maxTokens);
-                boolean allRounds = true;
-                for (boolean hard : List.of(false, true)) {
-                    allRounds &= round(cluster, ledger, engine, hard, figures.root.putObject(hard ? "sigkill" : "sigterm"));
-                }
-                boolean complete = ledger.awaitCount(job.size(), Duration.ofMinutes(15));
-                Thread.sleep(3000);
-                figures.put("engine_restarted", !engine.isAlive() || engine.pid() != pid)
-                        .put("results_discarded", (long) engine.metric("loraq_results_discarded_total"))
-                        .put("requests_cancelled", (long) engine.metric("loraq_requests_cancelled_total"))
-                        .put("transactions_aborted", (long) abortedTransactions(engine));
-                int exit = engine.stop();
-                figures.accounting(ledger.account(job)).put("complete", complete).put("exit_status_after_sigterm", exit)
-                        .put("seconds", Duration.ofNanos(System.nanoTime() - started).toSeconds());
-                System.out.println(figures.line());
-                return ledger.account(job).exact() && complete && allRounds ? 0 : 1;
-            }
+    boolean run(Workload workload, CompletionLedger ledger, Figures figures) throws Exception {
+        Map<String, String> job = workload.produceJob("br", size.requests(), size.maxTokens, 1.0f);
+        EngineProcess engine = EngineProcess.start(workload, "w1", "1g", Map.of());
+        long pid = engine.pid();
+        ledger.awaitCount(Math.min(job.size() / 10, 200), Duration.ofMinutes(3));
+        figures.put("away_ms", awayMs).put("max_tokens", size.maxTokens);
+        boolean allRounds = true;
+        for (boolean hard : List.of(false, true)) {
+            allRounds &= round(workload.cluster(), ledger, engine, hard, figures.root.putObject(hard ? "sigkill" : "sigterm"));
         }
+        boolean complete = ledger.awaitCount(job.size(), Duration.ofMinutes(15));
+        Thread.sleep(3000);
+        figures.put("engine_restarted", !engine.isAlive() || engine.pid() != pid)
+                .put("results_discarded", (long) engine.metric("loraq_results_discarded_total"))
+                .put("requests_cancelled", (long) engine.metric("loraq_requests_cancelled_total"))
+                .put("transactions_aborted", (long) abortedTransactions(engine));
+        int exit = engine.stop();
+        figures.accounting(ledger.account(job)).put("complete", complete).put("exit_status_after_sigterm", exit);
+        return ledger.account(job).exact() && complete && allRounds;
     }
 
     private boolean round(Cluster cluster, CompletionLedger ledger, EngineProcess engine, boolean hard, ObjectNode out) throws Exception {

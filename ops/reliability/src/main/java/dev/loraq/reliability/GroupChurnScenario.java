@@ -1,13 +1,11 @@
 package dev.loraq.reliability;
 
 import dev.loraq.engine.synth.ModelPreset;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,57 +14,48 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "group-churn", mixinStandardHelpOptions = true,
         description = "Three engines share a job; one is SIGKILLed after a third of it and a fourth is added after two thirds: "
                 + "lost, duplicated, how long the dead engine's partitions waited for a new owner, and warm-hit rate before and after.")
-final class GroupChurnScenario implements Callable<Integer> {
+final class GroupChurnScenario extends Scenario {
 
-    @Option(names = "--requests-per-tenant", defaultValue = "1000", description = "Requests per tenant (3 tenants). Default: ${DEFAULT-VALUE}.")
-    int perTenant;
+    GroupChurnScenario() {
+        super("group-churn", "churn", ModelPreset.SMALL, 6, false);
+    }
 
-    @Option(names = "--max-tokens", defaultValue = "16", description = "max_tokens per request. Default: ${DEFAULT-VALUE}.")
-    int maxTokens;
-
-    @Option(names = "--dir", required = true, description = "Working folder (logs, model, broker data).")
-    Path dir;
+    @Mixin
+    JobOptions size;
 
     @Override
-    public Integer call() throws Exception {
-        long started = System.nanoTime();
-        try (Cluster cluster = new Cluster(dir)) {
-            Workload workload = new Workload(cluster, dir, "churn", ModelPreset.SMALL, 6);
-            try (CompletionLedger ledger = new CompletionLedger(workload, false)) {
-                Map<String, String> job = workload.produceJob("gc", 3 * perTenant, maxTokens, 1.0f);
-                EngineProcess a = EngineProcess.start(workload, "a", "1g", Map.of());
-                EngineProcess b = EngineProcess.start(workload, "b", "1g", Map.of());
-                EngineProcess c = EngineProcess.start(workload, "c", "1g", Map.of());
-                awaitMembersWithPartitions(workload, 3, Duration.ofMinutes(2));
-                ledger.awaitCount(job.size() / 3, Duration.ofMinutes(10));
-                Set<TopicPartition> owned = partitionsOf(workload, "loraq-engine-c");
-                long killedAt = System.currentTimeMillis();
-                c.kill();
-                long takeoverMs = awaitOwnedByOthers(workload, owned, killedAt, Duration.ofMinutes(2));
-                ledger.awaitCount(2L * job.size() / 3, Duration.ofMinutes(10));
-                long addedAt = System.currentTimeMillis();
-                EngineProcess d = EngineProcess.start(workload, "d", "1g", Map.of());
-                boolean complete = ledger.awaitCount(job.size(), Duration.ofMinutes(15));
-                Thread.sleep(3000);
-                int exits = a.stop() + b.stop() + d.stop();
-                Figures figures = new Figures("group-churn").put("max_tokens", maxTokens).accounting(ledger.account(job))
-                        .put("complete", complete)
-                        .put("dead_engine_partitions", owned.size())
-                        .put("takeover_after_kill_ms", takeoverMs)
-                        .put("warm_hit_rate_before_kill", warmHitRate(ledger, Long.MIN_VALUE, killedAt))
-                        .put("warm_hit_rate_after_kill", warmHitRate(ledger, killedAt, addedAt))
-                        .put("warm_hit_rate_after_add", warmHitRate(ledger, addedAt, Long.MAX_VALUE))
-                        .put("exit_statuses_sum_after_sigterm", exits)
-                        .put("seconds", Duration.ofNanos(System.nanoTime() - started).toSeconds());
-                System.out.println(figures.line());
-                return ledger.account(job).exact() && complete ? 0 : 1;
-            }
-        }
+    boolean run(Workload workload, CompletionLedger ledger, Figures figures) throws Exception {
+        Map<String, String> job = workload.produceJob("gc", size.requests(), size.maxTokens, 1.0f);
+        EngineProcess a = EngineProcess.start(workload, "a", "1g", Map.of());
+        EngineProcess b = EngineProcess.start(workload, "b", "1g", Map.of());
+        EngineProcess c = EngineProcess.start(workload, "c", "1g", Map.of());
+        awaitMembersWithPartitions(workload, 3, Duration.ofMinutes(2));
+        ledger.awaitCount(job.size() / 3, Duration.ofMinutes(10));
+        Set<TopicPartition> owned = partitionsOf(workload, "loraq-engine-c");
+        long killedAt = System.currentTimeMillis();
+        c.kill();
+        long takeoverMs = awaitOwnedByOthers(workload, owned, killedAt, Duration.ofMinutes(2));
+        ledger.awaitCount(2L * job.size() / 3, Duration.ofMinutes(10));
+        long addedAt = System.currentTimeMillis();
+        EngineProcess d = EngineProcess.start(workload, "d", "1g", Map.of());
+        boolean complete = ledger.awaitCount(job.size(), Duration.ofMinutes(15));
+        Thread.sleep(3000);
+        int exits = a.stop() + b.stop() + d.stop();
+        figures.put("max_tokens", size.maxTokens).accounting(ledger.account(job))
+                .put("complete", complete)
+                .put("dead_engine_partitions", owned.size())
+                .put("takeover_after_kill_ms", takeoverMs)
+                .put("warm_hit_rate_before_kill", warmHitRate(ledger, Long.MIN_VALUE, killedAt))
+                .put("warm_hit_rate_after_kill", warmHitRate(ledger, killedAt, addedAt))
+                .put("warm_hit_rate_after_add", warmHitRate(ledger, addedAt, Long.MAX_VALUE))
+                .put("exit_statuses_sum_after_sigterm", exits);
+        return ledger.account(job).exact() && complete;
     }
 
     /** Share of adapter requests whose adapter was already in a compute slot, among those completed in [from, to). */
