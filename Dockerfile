@@ -26,7 +26,9 @@ COPY --from=build /src/bin/ bin/
 COPY --from=build /src/consumer-engine/service/target/loraq-consumer-engine-*.jar consumer-engine/service/target/
 COPY --from=build /src/consumer-engine/service/target/lib/ consumer-engine/service/target/lib/
 # JVM flags: size the heap from the container's memory limit (model weights are memory-mapped outside the heap,
-# so leave room for them), stop on OutOfMemoryError so the orchestrator restarts a clean process.
+# so leave room for them), stop on OutOfMemoryError so the orchestrator restarts a clean process. Where the heap the
+# configuration needs is known (the engine logs it at start; docs/operations.md, Heap of the CPU engine), set
+# LORAQ_HEAP=<size> instead: the launcher fixes the heap at that size (-Xms = -Xmx).
 # DJL extracts its tokenizer library into a writable cache; DJL_OFFLINE keeps it from any network call.
 ENV LORAQ_JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -Xlog:gc:stderr" \
     DJL_CACHE_DIR=/home/loraq/.djl.ai \

@@ -46,6 +46,11 @@ final class GroupChurnScenario extends Scenario {
         EngineProcess d = EngineProcess.start(workload, "d", "1g", Map.of());
         boolean complete = ledger.awaitCount(job.size(), Duration.ofMinutes(15));
         Thread.sleep(3000);
+        // Work redone: results thrown away uncommitted and requests cancelled mid-way, on the engines that lived.
+        long redone = 0;
+        for (EngineProcess engine : List.of(a, b, d)) {
+            redone += (long) (engine.metric("loraq_results_discarded_total") + engine.metric("loraq_requests_cancelled_total"));
+        }
         int exits = a.stop() + b.stop() + d.stop();
         figures.put("max_tokens", size.maxTokens).accounting(ledger.account(job))
                 .put("complete", complete)
@@ -54,6 +59,7 @@ final class GroupChurnScenario extends Scenario {
                 .put("warm_hit_rate_before_kill", warmHitRate(ledger, Long.MIN_VALUE, killedAt))
                 .put("warm_hit_rate_after_kill", warmHitRate(ledger, killedAt, addedAt))
                 .put("warm_hit_rate_after_add", warmHitRate(ledger, addedAt, Long.MAX_VALUE))
+                .put("redone_on_survivors", redone)
                 .put("exit_statuses_sum_after_sigterm", exits);
         return ledger.account(job).exact() && complete;
     }
