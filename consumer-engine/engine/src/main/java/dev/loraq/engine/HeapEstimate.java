@@ -1,7 +1,7 @@
 package dev.loraq.engine;
 
 import dev.loraq.engine.config.EngineConfig;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 
 /**

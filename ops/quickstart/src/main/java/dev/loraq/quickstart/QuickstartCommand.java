@@ -3,7 +3,7 @@ package dev.loraq.quickstart;
 import dev.loraq.engine.Engine;
 import dev.loraq.engine.EngineStats;
 import dev.loraq.engine.config.EngineConfig;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticAdapterWriter;
@@ -180,6 +180,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     private int summarize(List<DemoJobs.TenantJob> jobs, Map<String, CollectedJob> collected, EngineStats stats,
                           double seconds, boolean allCollected, long start) {
         step("one sample completion per tenant");
+        if (model == null) {
+            // A synthetic model has real shapes and random weights: its text is noise, not a bug.
+            out.println("  (synthetic demo model with random weights: the text is noise. For real output run"
+                    + " ops/quickstart.sh --model DIR --adapters DIR with a Llama-family model and PEFT adapters.)");
+        }
         int requests = 0;
         int ok = 0;
         int errors = 0;

@@ -5,7 +5,7 @@ import dev.loraq.engine.EngineStats;
 import dev.loraq.engine.GenerationRequest;
 import dev.loraq.engine.GenerationResult;
 import dev.loraq.engine.config.EngineConfig;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.synth.ModelPreset;

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import dev.loraq.engine.lora.AdapterConfig;
 import dev.loraq.engine.lora.LoraWeights;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticAdapterWriter;

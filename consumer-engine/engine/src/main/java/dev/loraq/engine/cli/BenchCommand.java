@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     Integer requests;
 
     @Option(names = "--rate", description = "affinity: arrival rate in requests/s; 0 (default) submits all at once "
-            + "(a bulk job); -1 = 80% of a calibrated capacity.")
+            + "(a bulk job); -1 = 80%% of a calibrated capacity.")
     Double rate;
 
     @Option(names = "--max-queue-wait-ms", description = "affinity: aging bound of the affinity policy.")

@@ -1,6 +1,6 @@
 package dev.loraq.engine.cli;
 
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;

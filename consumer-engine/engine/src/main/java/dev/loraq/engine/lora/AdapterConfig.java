@@ -1,5 +1,6 @@
 package dev.loraq.engine.lora;
 
+import dev.loraq.engine.model.Projection;
 import java.util.Set;
 
 /**

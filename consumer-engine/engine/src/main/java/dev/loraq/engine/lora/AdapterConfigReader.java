@@ -1,5 +1,6 @@
 package dev.loraq.engine.lora;
 
+import dev.loraq.engine.model.Projection;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.loraq.engine.lora;
 
+import dev.loraq.engine.model.Projection;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;

@@ -1,6 +1,5 @@
 package dev.loraq.engine.model;
 
-import dev.loraq.engine.lora.Projection;
 import dev.loraq.engine.tensor.WeightMatrix;
 
 /** One decoder layer's weights; norms as f32, projections in the compute format. */

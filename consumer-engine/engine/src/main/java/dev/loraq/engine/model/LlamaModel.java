@@ -12,7 +12,6 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.loraq.engine.lora.Projection;
 import dev.loraq.engine.tensor.Bf16Matrix;
 import dev.loraq.engine.tensor.DType;
 import dev.loraq.engine.tensor.Int8Matrix;

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.loraq.engine.lora.Projection;
 
 /**
  * The shapes and constants of a Llama-family model, from a Hugging Face config.json.

@@ -1,6 +1,6 @@
 package dev.loraq.engine.synth;
 
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.loraq.engine.lora;
 
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.loraq.engine.lora;
 
+import dev.loraq.engine.model.Projection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -2,7 +2,7 @@ package dev.loraq.service.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;

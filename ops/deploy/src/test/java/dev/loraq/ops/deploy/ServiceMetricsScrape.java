@@ -1,6 +1,6 @@
 package dev.loraq.ops.deploy;
 
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.synth.ModelPreset;

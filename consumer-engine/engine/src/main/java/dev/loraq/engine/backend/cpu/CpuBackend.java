@@ -10,7 +10,7 @@ import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.kv.KvCache;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.LoraWeights;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LayerWeights;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.lora.AdapterConfig;
 import dev.loraq.engine.lora.LoraWeights;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.WeightFormat;

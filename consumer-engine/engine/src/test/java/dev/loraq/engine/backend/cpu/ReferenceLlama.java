@@ -3,7 +3,7 @@ package dev.loraq.engine.backend.cpu;
 import java.nio.file.Path;
 
 import dev.loraq.engine.lora.LoraWeights;
-import dev.loraq.engine.lora.Projection;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.RotaryEmbedding;
 import dev.loraq.engine.model.WeightFiles;

@@ -1,4 +1,4 @@
-package dev.loraq.engine.lora;
+package dev.loraq.engine.model;
 
 /** The seven linear projections of a Llama decoder layer that a LoRA adapter may target. */
 public enum Projection {
