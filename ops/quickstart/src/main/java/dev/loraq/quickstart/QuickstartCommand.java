@@ -76,6 +76,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     Duration timeout;
 
     private final PrintWriter out;
+    /** Whether the demo runs on the synthetic model (no --model given). */
+    private boolean synthetic;
 
     public QuickstartCommand() {
         this(new PrintWriter(System.out, true));
@@ -180,7 +182,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     private int summarize(List<DemoJobs.TenantJob> jobs, Map<String, CollectedJob> collected, EngineStats stats,
                           double seconds, boolean allCollected, long start) {
         step("one sample completion per tenant");
-        if (model == null) {
+        if (synthetic) {
             // A synthetic model has real shapes and random weights: its text is noise, not a bug.
             out.println("  (synthetic demo model with random weights: the text is noise. For real output run"
                     + " ops/quickstart.sh --model DIR --adapters DIR with a Llama-family model and PEFT adapters.)");
@@ -242,6 +244,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             step("using model " + model + (adapters == null ? " (base model only)" : " with adapters " + ids));
             return byTenant;
         }
+        synthetic = true;
         model = workDir.resolve("model-" + preset);
         adapters = model.resolve("adapters");
         List<String> kinds = List.of("support", "sales");
