@@ -1,5 +1,8 @@
 package dev.loraq.engine;
 
+import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.GenerationResult;
+import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.engine.backend.ComputeBackend;

@@ -2,8 +2,8 @@ package dev.loraq.engine.bench;
 
 import dev.loraq.engine.Engine;
 import dev.loraq.engine.EngineStats;
-import dev.loraq.engine.GenerationRequest;
-import dev.loraq.engine.GenerationResult;
+import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;

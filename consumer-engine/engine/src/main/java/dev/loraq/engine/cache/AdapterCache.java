@@ -1,6 +1,6 @@
 package dev.loraq.engine.cache;
 
-import dev.loraq.engine.AdapterLoadKind;
+import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;

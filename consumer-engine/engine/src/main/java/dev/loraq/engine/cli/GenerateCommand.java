@@ -1,8 +1,8 @@
 package dev.loraq.engine.cli;
 
 import dev.loraq.engine.Engine;
-import dev.loraq.engine.GenerationRequest;
-import dev.loraq.engine.GenerationResult;
+import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.text.ChatMessage;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

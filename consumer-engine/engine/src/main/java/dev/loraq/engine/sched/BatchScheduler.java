@@ -1,8 +1,8 @@
 package dev.loraq.engine.sched;
 
-import dev.loraq.engine.AdapterLoadKind;
-import dev.loraq.engine.FinishReason;
-import dev.loraq.engine.GenerationResult;
+import dev.loraq.engine.generation.AdapterLoadKind;
+import dev.loraq.engine.generation.FinishReason;
+import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.engine.backend.ComputeBackend;

@@ -1,8 +1,8 @@
 package dev.loraq.engine.sched;
 
-import dev.loraq.engine.AdapterLoadKind;
-import dev.loraq.engine.GenerationRequest;
-import dev.loraq.engine.GenerationResult;
+import dev.loraq.engine.generation.AdapterLoadKind;
+import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.sample.Sampler;
 import dev.loraq.engine.text.StreamingDecoder;
 

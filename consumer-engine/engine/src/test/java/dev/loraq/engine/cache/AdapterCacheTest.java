@@ -1,6 +1,6 @@
 package dev.loraq.engine.cache;
 
-import dev.loraq.engine.AdapterLoadKind;
+import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.TestModels;
 import dev.loraq.engine.backend.cpu.CpuBackend;
 import dev.loraq.engine.backend.cpu.CpuBackendOptions;

@@ -1,6 +1,6 @@
 package dev.loraq.engine.sched;
 
-import dev.loraq.engine.GenerationRequest;
+import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.TestModels;
 import dev.loraq.engine.backend.cpu.CpuBackend;
 import dev.loraq.engine.backend.cpu.CpuBackendOptions;

@@ -2,8 +2,8 @@ package dev.loraq.service.inference;
 
 import dev.loraq.engine.Engine;
 import dev.loraq.engine.EngineStats;
-import dev.loraq.engine.GenerationRequest;
-import dev.loraq.engine.GenerationResult;
+import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.sched.SchedulerStats;
 import dev.loraq.schemas.avro.AdapterLoadKind;

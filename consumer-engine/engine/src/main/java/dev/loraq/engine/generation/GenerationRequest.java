@@ -1,4 +1,4 @@
-package dev.loraq.engine;
+package dev.loraq.engine.generation;
 
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.text.ChatMessage;

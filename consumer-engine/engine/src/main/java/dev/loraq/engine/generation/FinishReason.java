@@ -1,4 +1,4 @@
-package dev.loraq.engine;
+package dev.loraq.engine.generation;
 
 /** Why a sequence stopped generating. */
 public enum FinishReason {

@@ -1,4 +1,4 @@
-package dev.loraq.engine;
+package dev.loraq.engine.generation;
 
 /** Where an adapter came from when a request was admitted: the tier that served it. */
 public enum AdapterLoadKind {

@@ -1,4 +1,4 @@
-package dev.loraq.engine;
+package dev.loraq.engine.generation;
 
 /**
  * The outcome of one generation request.
