@@ -98,7 +98,7 @@ public final class Engine implements AutoCloseable {
         SchedulingPolicy policy = switch (config.schedulingPolicy()) {
             case "fifo" -> new FifoPolicy();
             case "affinity" -> new AdapterAffinityPolicy(TimeUnit.MILLISECONDS.toNanos(config.maxQueueWaitMs()));
-            default -> throw new IllegalArgumentException("unknown scheduling-policy '" + config.schedulingPolicy() + "'");
+            default -> throw new IllegalArgumentException("unknown scheduling.policy '" + config.schedulingPolicy() + "'");
         };
         this.modelId = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
         this.scheduler = new BatchScheduler(backend, adapters, policy, config.maxNumSeqs(),
@@ -115,7 +115,7 @@ public final class Engine implements AutoCloseable {
     private void pinAdapters(List<String> ids) {
         for (String id : ids) {
             if (adapterSource == null) {
-                throw new IllegalArgumentException("pinned-adapters needs adapters-dir");
+                throw new IllegalArgumentException("pinned.adapters needs adapters.dir");
             }
             AdapterId.of(id);
             AdapterCache.Lease lease = adapters.acquireBlocking(id);
@@ -154,7 +154,7 @@ public final class Engine implements AutoCloseable {
             AdapterId id = AdapterId.of(request.adapterId());
             if (adapterSource == null || !adapterSource.exists(id)) {
                 throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "unknown adapter '" + id.value() + "'"
-                        + (adapterSource == null ? ": this engine has no adapters-dir" : ""));
+                        + (adapterSource == null ? ": this engine has no adapters.dir" : ""));
             }
         }
         int[] prompt = promptTokens(request);
@@ -167,7 +167,7 @@ public final class Engine implements AutoCloseable {
         if (total > limit) {
             throw new InvalidRequestException(ErrorCode.PROMPT_TOO_LONG, "prompt of " + prompt.length
                     + " tokens plus max_tokens " + sampling.maxTokens() + " = " + total + " exceeds the context of "
-                    + limit + " tokens" + (limit == maxModelLen ? " (max-model-len)" : " (kv-cache-tokens)"));
+                    + limit + " tokens" + (limit == maxModelLen ? " (max.model.len)" : " (kv.cache.tokens)"));
         }
         Set<Integer> stops = new LinkedHashSet<>(generationConfig.eosTokenIds());
         stops.addAll(sampling.stopTokenIds());
@@ -240,7 +240,7 @@ public final class Engine implements AutoCloseable {
     /** Finds an adapter's files (for tools); throws like {@link #submit} would for a bad id. */
     public AdapterFiles locateAdapter(String adapterId) {
         if (adapterSource == null) {
-            throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "this engine has no adapters-dir");
+            throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "this engine has no adapters.dir");
         }
         return adapterSource.locate(AdapterId.of(adapterId));
     }

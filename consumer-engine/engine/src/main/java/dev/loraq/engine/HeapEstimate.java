@@ -7,7 +7,7 @@ import dev.loraq.engine.model.ModelConfig;
 /**
  * The Java heap the CPU engine needs for a configuration, as docs/operations.md (Heap of the CPU engine) gives it: the
  * KV cache and the adapters in host memory and in compute slots as 4-byte floats (each adapter counted at
- * max-lora-rank on every projection: an upper bound), plus a fixed allowance for everything else. The base weights are
+ * max.lora.rank on every projection: an upper bound), plus a fixed allowance for everything else. The base weights are
  * memory-mapped, outside the heap.
  */
 public record HeapEstimate(long kvCacheBytes, long adapterBytes, long baseBytes) {

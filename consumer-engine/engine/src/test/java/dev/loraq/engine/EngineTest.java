@@ -179,7 +179,7 @@ class EngineTest {
                     e.code() + ": " + e.getMessage());
         }
         InvalidRequestException rank = failure(broken.get(6));
-        assertTrue(rank.getMessage().contains("max-lora-rank"), rank.getMessage());
+        assertTrue(rank.getMessage().contains("max.lora.rank"), rank.getMessage());
         InvalidRequestException shape = failure(broken.get(0));
         assertTrue(shape.getMessage().contains("wrong-shape"), shape.getMessage());
     }

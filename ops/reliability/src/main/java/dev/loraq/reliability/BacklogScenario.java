@@ -33,7 +33,7 @@ final class BacklogScenario extends Scenario {
             job.putAll(workload.produceJob("bl" + done, Math.min(chunk, records - done), 1, 0f));
         }
         long queuedAt = System.currentTimeMillis();
-        EngineProcess engine = EngineProcess.start(workload, "w1", heap, Map.of("max-num-seqs", "64", "max.queued.records", "512"));
+        EngineProcess engine = EngineProcess.start(workload, "w1", heap, Map.of("max.num.seqs", "64", "max.queued.records", "512"));
         MemorySampler memory = new MemorySampler(engine);
         boolean complete = ledger.awaitCount(records, Duration.ofMinutes(40));
         Thread.sleep(2000);

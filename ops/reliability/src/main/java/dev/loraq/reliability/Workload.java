@@ -91,11 +91,11 @@ final class Workload {
         s.put("input.topic", inputTopic());
         s.put("output.topic.pattern", prefix + ".completions.{tenant}");
         s.put("dlq.topic", dlqTopic());
-        s.put("model-dir", modelDir.toString());
-        s.put("adapters-dir", adaptersDir.toString());
-        s.put("max-loras", "4");
-        s.put("max-cpu-loras", "8");
-        s.put("max-num-seqs", "32");
+        s.put("model.dir", modelDir.toString());
+        s.put("adapters.dir", adaptersDir.toString());
+        s.put("max.loras", "4");
+        s.put("max.cpu.loras", "8");
+        s.put("max.num.seqs", "32");
         s.put("threads", "1");
         s.put("kafka.consumer.session.timeout.ms", "10000");
         s.put("kafka.consumer.heartbeat.interval.ms", "1000");

@@ -181,11 +181,11 @@ class EndToEndJobTest {
         s.put("metrics.port", "-1");
         s.put("shutdown.timeout.ms", "5000");
         s.put("revocation.timeout.ms", "3000");
-        s.put("model-dir", dir.resolve("model").toString());
-        s.put("adapters-dir", dir.resolve("adapters").toString());
-        s.put("max-loras", "4");
-        s.put("max-cpu-loras", "8");
-        s.put("max-num-seqs", "16");
+        s.put("model.dir", dir.resolve("model").toString());
+        s.put("adapters.dir", dir.resolve("adapters").toString());
+        s.put("max.loras", "4");
+        s.put("max.cpu.loras", "8");
+        s.put("max.num.seqs", "16");
         s.put("threads", "1");
         return RunCommand.loadConfig(null, s, Map.of());
     }

@@ -121,10 +121,10 @@ class TenantWallsTest {
         s.put("commit.interval.ms", "200");
         s.put("metrics.port", "-1");
         s.put("shutdown.timeout.ms", "5000");
-        s.put("model-dir", dir.resolve("model").toString());
-        s.put("adapters-dir", dir.resolve("adapters").toString());
-        s.put("max-loras", "2");
-        s.put("max-cpu-loras", "4");
+        s.put("model.dir", dir.resolve("model").toString());
+        s.put("adapters.dir", dir.resolve("adapters").toString());
+        s.put("max.loras", "2");
+        s.put("max.cpu.loras", "4");
         s.put("threads", "1");
         for (String prefix : List.of(ServiceConfig.CONSUMER_PREFIX, ServiceConfig.PRODUCER_PREFIX, ServiceConfig.ADMIN_PREFIX)) {
             broker.clientProperties("engine").forEach((key, value) -> s.put(prefix + key, value.toString()));

@@ -11,7 +11,7 @@ import dev.loraq.engine.model.ModelConfig;
 public interface ComputeBackend extends AutoCloseable {
     ModelConfig config();
 
-    /** Adapter compute slots (max-loras). */
+    /** Adapter compute slots (max.loras). */
     int adapterSlots();
 
     int maxLoraRank();

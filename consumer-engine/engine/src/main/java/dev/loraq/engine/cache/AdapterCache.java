@@ -24,8 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The two-tier adapter cache: {@code max-loras} compute slots in the backend (LRU, never evicting an adapter
- * with running sequences or a pinned one), backed by {@code max-cpu-loras} adapters in host memory (LRU), backed
+ * The two-tier adapter cache: {@code max.loras} compute slots in the backend (LRU, never evicting an adapter
+ * with running sequences or a pinned one), backed by {@code max.cpu.loras} adapters in host memory (LRU), backed
  * by the {@link AdapterSource} (disk).
  *
  * <p>Owned by the scheduler thread: every method but {@link #stats()} must be called from it. Disk loads run on
@@ -72,7 +72,7 @@ public final class AdapterCache implements AutoCloseable {
         this.base = backend.config();
         int slots = backend.adapterSlots();
         if (maxCpuLoras < slots) {
-            throw new IllegalArgumentException("max-cpu-loras (" + maxCpuLoras + ") must be at least max-loras (" + slots + ")");
+            throw new IllegalArgumentException("max.cpu.loras (" + maxCpuLoras + ") must be at least max.loras (" + slots + ")");
         }
         this.maxCpuLoras = maxCpuLoras;
         this.maxLoraRank = maxLoraRank;
@@ -106,7 +106,7 @@ public final class AdapterCache implements AutoCloseable {
         return loading.size();
     }
 
-    /** How many more adapters may be prefetched now: loaded-but-unused plus in-flight loads stay within max-loras. */
+    /** How many more adapters may be prefetched now: loaded-but-unused plus in-flight loads stay within max.loras. */
     public int prefetchRoom() {
         return Math.max(0, slotAdapter.length - unused.size() - loading.size());
     }
@@ -139,7 +139,7 @@ public final class AdapterCache implements AutoCloseable {
             AdapterFiles files = source.locate(AdapterId.of(adapterId));
             if (files.config().rank() > maxLoraRank) {
                 throw new AdapterLoadException(AdapterLoadException.Code.RANK_ABOVE_LIMIT, adapterId,
-                        "rank " + files.config().rank() + " is above max-lora-rank " + maxLoraRank
+                        "rank " + files.config().rank() + " is above max.lora.rank " + maxLoraRank
                                 + " (" + files.directory() + ")");
             }
             LoraWeights w = LoraWeights.load(adapterId, files.config(), files.weightsFile(), base);
@@ -273,7 +273,7 @@ public final class AdapterCache implements AutoCloseable {
     }
 
     /**
-     * Adds to the host tier and evicts the least recently used adapters beyond max-cpu-loras, never the one just
+     * Adds to the host tier and evicts the least recently used adapters beyond max.cpu.loras, never the one just
      * added nor one in a compute slot (when every other entry is in a slot, the tier runs over until one leaves).
      */
     private void putHost(String adapterId, LoraWeights w) {

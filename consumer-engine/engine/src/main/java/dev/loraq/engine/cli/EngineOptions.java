@@ -17,7 +17,7 @@ final class EngineOptions {
     Path adapters;
 
     @Option(names = {"-c", "--config"}, description = "Any engine configuration key, as key=value (repeatable), "
-            + "e.g. -c max-loras=4 -c weight-format=int8. Keys: see 'loraq-engine run --help'.")
+            + "e.g. -c max.loras=4 -c weight.format=int8. Keys: see 'loraq-engine run --help'.")
     Map<String, String> config = new LinkedHashMap<>();
 
     EngineConfig toConfig() {

@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keys one component accepts, in Kafka's ConfigDef way (key, type, default, validator, doc) without depending
@@ -18,8 +23,11 @@ import java.util.TreeSet;
  * value; {@link #toHelpText()} and {@link #toMarkdownTable()} document every key.
  *
  * <p>Each key also has an environment variable: {@code LORAQ_} + the key upper-cased with '-' and '.' turned into
- * '_' ({@code max-loras} = {@code LORAQ_MAX_LORAS}). Explicit properties win over the environment. Environment
+ * '_' ({@code max.loras} = {@code LORAQ_MAX_LORAS}). Explicit properties win over the environment. Environment
  * variables that do not map to a key of this definition are ignored, since other components share the prefix.
+ *
+ * <p>A renamed key keeps its former spelling for one release ({@link #formerly}): parsing accepts it, logs one
+ * warning naming the current key, and refuses a map that sets both.
  */
 public final class ConfigDefinition {
 
@@ -64,7 +72,13 @@ public final class ConfigDefinition {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigDefinition.class);
+    /** Former spellings warned about in this JVM: one line each, however often configuration is parsed. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
     private final Map<String, Key> keys = new LinkedHashMap<>();
+    private final Map<String, String> currentByFormer = new LinkedHashMap<>();
+    private final Map<String, String> peerFlags = new LinkedHashMap<>();
 
     /**
      * Adds a key.
@@ -97,6 +111,66 @@ public final class ConfigDefinition {
         return define(key, type, defaultValue, null, doc);
     }
 
+    /**
+     * Accepts {@code formerKey}, the spelling {@code key} had before, until the release named in the warning.
+     *
+     * @throws IllegalArgumentException when {@code key} is not defined or the former spelling is taken
+     */
+    public ConfigDefinition formerly(String key, String formerKey) {
+        if (!keys.containsKey(key) || keys.containsKey(formerKey) || currentByFormer.containsKey(formerKey)) {
+            throw new IllegalArgumentException("cannot rename '" + formerKey + "' to '" + key + "'");
+        }
+        currentByFormer.put(formerKey, key);
+        return this;
+    }
+
+    /**
+     * Records the command-line flag of a well-known peer (vLLM's {@code --max-loras}) that means the same as
+     * {@code key}, so the reference can show the mapping.
+     */
+    public ConfigDefinition peerFlag(String key, String flag) {
+        if (!keys.containsKey(key)) {
+            throw new IllegalArgumentException("configuration key '" + key + "' is not defined");
+        }
+        peerFlags.put(key, flag);
+        return this;
+    }
+
+    /** Former spelling to current key, in definition order. */
+    public Map<String, String> formerSpellings() {
+        return Map.copyOf(currentByFormer);
+    }
+
+    /**
+     * The same settings with former spellings replaced by the current keys (each logged once per JVM); other keys,
+     * known or not, are kept as they are.
+     *
+     * @throws ConfigException when a map sets a key under both spellings
+     */
+    public <V> Map<String, V> withCurrentKeys(Map<String, V> props) {
+        if (currentByFormer.isEmpty() || props.keySet().stream().noneMatch(currentByFormer::containsKey)) {
+            return props;
+        }
+        Map<String, V> out = new LinkedHashMap<>();
+        for (Map.Entry<String, V> e : props.entrySet()) {
+            String current = currentByFormer.get(e.getKey());
+            if (current == null) {
+                out.putIfAbsent(e.getKey(), e.getValue());
+                continue;
+            }
+            if (props.containsKey(current)) {
+                throw new ConfigException(current, "configuration key '" + current + "' is set twice: as '" + current
+                        + "' and as its former spelling '" + e.getKey() + "'; keep only '" + current + "'");
+            }
+            if (WARNED.add(e.getKey())) {
+                LOG.warn("configuration key renamed key={} use={} reason=the former spelling is accepted until loraq 0.2",
+                        e.getKey(), current);
+            }
+            out.put(current, e.getValue());
+        }
+        return out;
+    }
+
     /** The keys in definition order. */
     public List<Key> keys() {
         return List.copyOf(keys.values());
@@ -112,7 +186,8 @@ public final class ConfigDefinition {
      *
      * @throws ConfigException for an unknown key, a missing required key or a bad value, naming the key and value
      */
-    public ConfigValues parse(Map<String, ?> props) {
+    public ConfigValues parse(Map<String, ?> given) {
+        Map<String, ?> props = withCurrentKeys(given);
         for (String k : new TreeSet<>(props.keySet())) {
             if (!keys.containsKey(k)) {
                 throw new ConfigException(k, "unknown configuration key '" + k + "'" + suggestion(k)
@@ -143,7 +218,7 @@ public final class ConfigDefinition {
     /** Parses the environment's {@code LORAQ_*} variables overlaid by explicit properties. */
     public ConfigValues parse(Map<String, ?> props, Map<String, String> env) {
         Map<String, Object> merged = new HashMap<>(fromEnvironment(env));
-        merged.putAll(props);
+        merged.putAll(withCurrentKeys(props));
         return parse(merged);
     }
 
@@ -159,7 +234,7 @@ public final class ConfigDefinition {
         return out;
     }
 
-    /** {@code max-loras} = {@code LORAQ_MAX_LORAS}. */
+    /** {@code max.loras} = {@code LORAQ_MAX_LORAS}. */
     public static String envVarName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }
@@ -169,7 +244,7 @@ public final class ConfigDefinition {
         StringBuilder b = new StringBuilder();
         for (Key def : keys.values()) {
             b.append(def.key()).append(" (env ").append(def.envVar()).append(")\n");
-            b.append("    ").append(def.doc()).append('\n');
+            b.append("    ").append(def.doc()).append(aliases(def.key())).append('\n');
             b.append("    type: ").append(def.type().displayName())
                     .append(", default: ").append(displayDefault(def));
             String valid = def.validator().describe();
@@ -191,7 +266,7 @@ public final class ConfigDefinition {
                     .append(def.type().displayName()).append(" | ")
                     .append(cell(displayDefault(def))).append(" | ")
                     .append(cell(def.validator().describe())).append(" | ")
-                    .append(cell(def.doc())).append(" |\n");
+                    .append(cell(def.doc() + aliases(def.key()))).append(" |\n");
         }
         return b.toString();
     }
@@ -302,8 +377,23 @@ public final class ConfigDefinition {
         return String.valueOf(d);
     }
 
+    /** " (vLLM --max-loras; formerly max-loras)", or nothing. */
+    private String aliases(String key) {
+        List<String> names = new ArrayList<>();
+        String flag = peerFlags.get(key);
+        if (flag != null) {
+            names.add("vLLM " + flag);
+        }
+        currentByFormer.forEach((former, current) -> {
+            if (current.equals(key)) {
+                names.add("formerly " + former + ", accepted until 0.2");
+            }
+        });
+        return names.isEmpty() ? "" : " (" + String.join("; ", names) + ")";
+    }
+
     private String suggestion(String unknown) {
-        String normalized = unknown.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
+        String normalized = unknown.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
         if (keys.containsKey(normalized)) {
             return " (did you mean '" + normalized + "'?)";
         }

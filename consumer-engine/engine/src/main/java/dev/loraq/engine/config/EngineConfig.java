@@ -17,26 +17,27 @@ import static dev.loraq.engine.config.ConfigDefinition.Type.STRING;
 
 /**
  * The inference engine's configuration. Every key can also be set through its environment variable
- * ({@code LORAQ_} + upper-cased key with '_' for '-'); explicit properties win.
+ * ({@code LORAQ_} + upper-cased key with '_' for '.'); explicit properties win. vLLM's flag names map to keys
+ * by dropping the dashes' prefix and writing dots: {@code --max-loras} is {@code max.loras}.
  */
 public final class EngineConfig {
 
-    public static final String MODEL_DIR = "model-dir";
-    public static final String ADAPTERS_DIR = "adapters-dir";
-    public static final String WEIGHT_FORMAT = "weight-format";
+    public static final String MODEL_DIR = "model.dir";
+    public static final String ADAPTERS_DIR = "adapters.dir";
+    public static final String WEIGHT_FORMAT = "weight.format";
     public static final String BACKEND = "backend";
-    public static final String MAX_LORAS = "max-loras";
-    public static final String MAX_CPU_LORAS = "max-cpu-loras";
-    public static final String MAX_LORA_RANK = "max-lora-rank";
-    public static final String MAX_NUM_SEQS = "max-num-seqs";
-    public static final String MAX_NUM_BATCHED_TOKENS = "max-num-batched-tokens";
-    public static final String KV_CACHE_TOKENS = "kv-cache-tokens";
-    public static final String KV_BLOCK_SIZE = "kv-block-size";
+    public static final String MAX_LORAS = "max.loras";
+    public static final String MAX_CPU_LORAS = "max.cpu.loras";
+    public static final String MAX_LORA_RANK = "max.lora.rank";
+    public static final String MAX_NUM_SEQS = "max.num.seqs";
+    public static final String MAX_NUM_BATCHED_TOKENS = "max.num.batched.tokens";
+    public static final String KV_CACHE_TOKENS = "kv.cache.tokens";
+    public static final String KV_BLOCK_SIZE = "kv.block.size";
     public static final String THREADS = "threads";
-    public static final String SCHEDULING_POLICY = "scheduling-policy";
-    public static final String MAX_QUEUE_WAIT_MS = "max-queue-wait-ms";
-    public static final String MAX_MODEL_LEN = "max-model-len";
-    public static final String PINNED_ADAPTERS = "pinned-adapters";
+    public static final String SCHEDULING_POLICY = "scheduling.policy";
+    public static final String MAX_QUEUE_WAIT_MS = "max.queue.wait.ms";
+    public static final String MAX_MODEL_LEN = "max.model.len";
+    public static final String PINNED_ADAPTERS = "pinned.adapters";
 
     /** The keys, types, defaults, valid values and docs. */
     public static final ConfigDefinition DEFINITION = new ConfigDefinition()
@@ -54,23 +55,23 @@ public final class EngineConfig {
             .define(MAX_LORAS, INT, 8, Validator.range(1, 1024),
                     "Most distinct adapters in one batch step, and adapter slots resident in compute memory.")
             .define(MAX_CPU_LORAS, INT, 32, Validator.range(1, 65536),
-                    "Most adapters kept loaded in host memory (LRU); must be at least max-loras.")
+                    "Most adapters kept loaded in host memory (LRU); must be at least max.loras.")
             .define(MAX_LORA_RANK, INT, 64, Validator.range(1, 1024),
                     "Largest LoRA rank accepted; adapters above it are refused at load.")
             .define(MAX_NUM_SEQS, INT, 32, Validator.range(1, 4096),
                     "Most sequences decoded together in one batch step.")
             .define(MAX_NUM_BATCHED_TOKENS, INT, 512, Validator.range(1, 1 << 20),
                     "Most tokens (prompt chunks plus decode tokens) processed in one batch step; must be at least "
-                            + "max-num-seqs.")
+                            + "max.num.seqs.")
             .define(KV_CACHE_TOKENS, INT, 16384, Validator.range(1, 1 << 26),
                     "Capacity of the paged KV cache in tokens, shared by all running sequences.")
             .define(KV_BLOCK_SIZE, INT, 16, Validator.range(1, 1024),
-                    "Tokens per KV cache block (the allocation unit); kv-cache-tokens must be at least one block.")
+                    "Tokens per KV cache block (the allocation unit); kv.cache.tokens must be at least one block.")
             .define(THREADS, INT, 0, Validator.range(0, 4096),
                     "Compute threads; 0 = the number of available processors.")
             .define(SCHEDULING_POLICY, STRING, "affinity", Validator.oneOf("fifo", "affinity"),
                     "Admission order: fifo (arrival order) or affinity (prefer requests whose adapter is "
-                            + "resident, bounded by max-queue-wait-ms).")
+                            + "resident, bounded by max.queue.wait.ms).")
             .define(MAX_QUEUE_WAIT_MS, LONG, 2000L, Validator.range(0, 3_600_000),
                     "Aging bound for affinity scheduling: a request waiting longer than this is admitted next "
                             + "whatever its adapter.")
@@ -78,7 +79,29 @@ public final class EngineConfig {
                     "Longest sequence (prompt plus output) in tokens; 0 = the model's max_position_embeddings.")
             .define(PINNED_ADAPTERS, LIST, "", null,
                     "Adapters loaded at start and kept in a compute slot for good (never evicted), for tenants whose "
-                            + "latency matters most; at most max-loras minus one, so other adapters still get a slot.");
+                            + "latency matters most; at most max.loras minus one, so other adapters still get a slot.")
+            .formerly(MODEL_DIR, "model-dir")
+            .formerly(ADAPTERS_DIR, "adapters-dir")
+            .formerly(WEIGHT_FORMAT, "weight-format")
+            .formerly(MAX_LORAS, "max-loras")
+            .formerly(MAX_CPU_LORAS, "max-cpu-loras")
+            .formerly(MAX_LORA_RANK, "max-lora-rank")
+            .formerly(MAX_NUM_SEQS, "max-num-seqs")
+            .formerly(MAX_NUM_BATCHED_TOKENS, "max-num-batched-tokens")
+            .formerly(KV_CACHE_TOKENS, "kv-cache-tokens")
+            .formerly(KV_BLOCK_SIZE, "kv-block-size")
+            .formerly(SCHEDULING_POLICY, "scheduling-policy")
+            .formerly(MAX_QUEUE_WAIT_MS, "max-queue-wait-ms")
+            .formerly(MAX_MODEL_LEN, "max-model-len")
+            .formerly(PINNED_ADAPTERS, "pinned-adapters")
+            .peerFlag(MAX_LORAS, "--max-loras")
+            .peerFlag(MAX_CPU_LORAS, "--max-cpu-loras")
+            .peerFlag(MAX_LORA_RANK, "--max-lora-rank")
+            .peerFlag(MAX_NUM_SEQS, "--max-num-seqs")
+            .peerFlag(MAX_NUM_BATCHED_TOKENS, "--max-num-batched-tokens")
+            .peerFlag(MAX_MODEL_LEN, "--max-model-len")
+            .peerFlag(KV_BLOCK_SIZE, "--block-size")
+            .peerFlag(MODEL_DIR, "--model");
 
     private final ConfigValues values;
 

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The continuous-batching loop. One thread owns the running batch; each iteration it takes new submissions and
- * cancellations, admits waiting sequences (the {@link SchedulingPolicy} decides which, within max-num-seqs, free KV
+ * cancellations, admits waiting sequences (the {@link SchedulingPolicy} decides which, within max.num.seqs, free KV
  * blocks and free adapter slots), runs one step over decode rows and prefill chunks together (at most
- * max-num-batched-tokens rows, so a long prompt is chunked and never stalls running decodes), samples, and retires
+ * max.num.batched.tokens rows, so a long prompt is chunked and never stalls running decodes), samples, and retires
  * finished sequences by completing their futures.
  *
  * <p>KV blocks for a sequence's whole capacity (prompt plus max_tokens) are reserved at admission, so a running

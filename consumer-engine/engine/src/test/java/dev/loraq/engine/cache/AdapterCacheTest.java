@@ -104,7 +104,7 @@ class AdapterCacheTest {
         for (String id : List.of("a-00", "a-01", "a-02", "a-03", "a-04")) {
             loadIntoHost(id);
         }
-        assertTrue(cache.hostSize() <= 3, "host tier holds at most max-cpu-loras adapters, has " + cache.hostSize());
+        assertTrue(cache.hostSize() <= 3, "host tier holds at most max.cpu.loras adapters, has " + cache.hostSize());
         assertTrue(cache.stats().hostEvictions() >= 2);
     }
 
@@ -115,7 +115,7 @@ class AdapterCacheTest {
         RuntimeException failure = cache.takeFailure("big-rank");
         AdapterLoadException e = assertInstanceOf(AdapterLoadException.class, failure);
         assertEquals(AdapterLoadException.Code.RANK_ABOVE_LIMIT, e.code());
-        assertTrue(e.getMessage().contains("max-lora-rank 16"), e.getMessage());
+        assertTrue(e.getMessage().contains("max.lora.rank 16"), e.getMessage());
         assertTrue(cache.failedAdapters().isEmpty());
         assertEquals(AdapterCache.Residency.ABSENT, cache.residency("big-rank"), "a later request tries the source again");
     }

@@ -78,7 +78,7 @@ class ConfigDefinitionTest {
         assertEquals(Path.of("/env"), fromEnv.getPath("dir").orElseThrow());
         assertEquals(4, fromEnv.getInt("count"));
         assertEquals(9, overridden.getInt("count"));
-        assertEquals("LORAQ_MAX_LORAS", ConfigDefinition.envVarName("max-loras"));
+        assertEquals("LORAQ_MAX_LORAS", ConfigDefinition.envVarName("max.loras"));
     }
 
     @Test

@@ -14,8 +14,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineConfigTest {
 
     @Test
+    void shouldAcceptTheFormerDashedSpellingAsTheDottedKey() {
+        EngineConfig c = new EngineConfig(Map.of("model-dir", "/m", "max-loras", "4", "max-num-batched-tokens", "256"));
+        assertEquals(Path.of("/m"), c.modelDir());
+        assertEquals(4, c.maxLoras());
+        assertEquals(256, c.maxNumBatchedTokens());
+    }
+
+    @Test
+    void shouldRefuseAKeySetUnderBothSpellings() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new EngineConfig(Map.of("model.dir", "/m", "max.loras", "4", "max-loras", "2")));
+        assertEquals("max.loras", e.key());
+        assertTrue(e.getMessage().contains("'max-loras'"), e.getMessage());
+    }
+
+    @Test
+    void shouldNameVllmFlagsAndFormerSpellingsInTheReference() {
+        String table = EngineConfig.DEFINITION.toMarkdownTable();
+        assertTrue(table.contains("vLLM --max-loras; formerly max-loras"), table);
+        assertTrue(EngineConfig.DEFINITION.toHelpText().contains("formerly max-cpu-loras"));
+        for (String former : EngineConfig.DEFINITION.formerSpellings().keySet()) {
+            assertTrue(former.contains("-"), former);
+        }
+        for (ConfigDefinition.Key key : EngineConfig.DEFINITION.keys()) {
+            assertTrue(key.key().matches("[a-z]+(\\.[a-z]+)*"), "not in the one key style: " + key.key());
+        }
+    }
+
+
+    @Test
     void shouldApplyDocumentedDefaults() {
-        EngineConfig c = new EngineConfig(Map.of("model-dir", "/models/tiny"));
+        EngineConfig c = new EngineConfig(Map.of("model.dir", "/models/tiny"));
 
         assertEquals(Path.of("/models/tiny"), c.modelDir());
         assertTrue(c.adaptersDir().isEmpty());
@@ -36,8 +66,8 @@ class EngineConfigTest {
 
     @Test
     void shouldReadTypedValues() {
-        EngineConfig c = new EngineConfig(Map.of("model-dir", "/m", "adapters-dir", "/a", "weight-format", "int8",
-                "backend", "cuda", "threads", "3", "scheduling-policy", "fifo"));
+        EngineConfig c = new EngineConfig(Map.of("model.dir", "/m", "adapters.dir", "/a", "weight.format", "int8",
+                "backend", "cuda", "threads", "3", "scheduling.policy", "fifo"));
 
         assertEquals(Path.of("/a"), c.adaptersDir().orElseThrow());
         assertEquals(WeightFormat.INT8, c.weightFormat());
@@ -49,38 +79,38 @@ class EngineConfigTest {
     @Test
     void shouldRejectUnknownKeyNamingIt() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new EngineConfig(Map.of("model-dir", "/m", "max_loras", "4")));
+                () -> new EngineConfig(Map.of("model.dir", "/m", "max_loras", "4")));
 
         assertEquals("max_loras", e.key());
-        assertTrue(e.getMessage().contains("unknown configuration key 'max_loras' (did you mean 'max-loras'?)"),
+        assertTrue(e.getMessage().contains("unknown configuration key 'max_loras' (did you mean 'max.loras'?)"),
                 e.getMessage());
     }
 
     @Test
     void shouldRejectBadValueNamingKeyAndValue() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new EngineConfig(Map.of("model-dir", "/m", "weight-format", "fp4")));
+                () -> new EngineConfig(Map.of("model.dir", "/m", "weight.format", "fp4")));
 
-        assertEquals("invalid value 'fp4' for configuration 'weight-format': must be one of bf16, int8", e.getMessage());
+        assertEquals("invalid value 'fp4' for configuration 'weight.format': must be one of bf16, int8", e.getMessage());
         ConfigException range = assertThrows(ConfigException.class,
-                () -> new EngineConfig(Map.of("model-dir", "/m", "max-loras", "0")));
-        assertEquals("invalid value '0' for configuration 'max-loras': must be in [1, 1024]", range.getMessage());
+                () -> new EngineConfig(Map.of("model.dir", "/m", "max.loras", "0")));
+        assertEquals("invalid value '0' for configuration 'max.loras': must be in [1, 1024]", range.getMessage());
     }
 
     @Test
     void shouldRejectInconsistentLimits() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new EngineConfig(Map.of("model-dir", "/m", "max-loras", "16", "max-cpu-loras", "8")));
+                () -> new EngineConfig(Map.of("model.dir", "/m", "max.loras", "16", "max.cpu.loras", "8")));
 
-        assertEquals("max-cpu-loras", e.key());
-        assertTrue(e.getMessage().contains("must be at least max-loras (16)"), e.getMessage());
+        assertEquals("max.cpu.loras", e.key());
+        assertTrue(e.getMessage().contains("must be at least max.loras (16)"), e.getMessage());
         assertThrows(ConfigException.class,
-                () -> new EngineConfig(Map.of("model-dir", "/m", "max-num-seqs", "64", "max-num-batched-tokens", "32")));
+                () -> new EngineConfig(Map.of("model.dir", "/m", "max.num.seqs", "64", "max.num.batched.tokens", "32")));
     }
 
     @Test
     void shouldReadEnvironmentVariables() {
-        EngineConfig c = EngineConfig.fromEnvironment(Map.of("max-num-seqs", "4"),
+        EngineConfig c = EngineConfig.fromEnvironment(Map.of("max.num.seqs", "4"),
                 Map.of("LORAQ_MODEL_DIR", "/env/model", "LORAQ_MAX_LORAS", "2", "LORAQ_MAX_NUM_SEQS", "99"));
 
         assertEquals(Path.of("/env/model"), c.modelDir());
@@ -93,9 +123,9 @@ class EngineConfigTest {
         String help = EngineConfig.DEFINITION.toHelpText();
         String markdown = EngineConfig.DEFINITION.toMarkdownTable();
 
-        List<String> keys = List.of("model-dir", "adapters-dir", "weight-format", "backend", "max-loras",
-                "max-cpu-loras", "max-lora-rank", "max-num-seqs", "max-num-batched-tokens", "kv-cache-tokens",
-                "kv-block-size", "threads", "scheduling-policy", "max-queue-wait-ms", "max-model-len", "pinned-adapters");
+        List<String> keys = List.of("model.dir", "adapters.dir", "weight.format", "backend", "max.loras",
+                "max.cpu.loras", "max.lora.rank", "max.num.seqs", "max.num.batched.tokens", "kv.cache.tokens",
+                "kv.block.size", "threads", "scheduling.policy", "max.queue.wait.ms", "max.model.len", "pinned.adapters");
         assertEquals(keys, EngineConfig.DEFINITION.keys().stream().map(ConfigDefinition.Key::key).toList());
         for (String key : keys) {
             assertTrue(help.contains(key + " (env " + ConfigDefinition.envVarName(key) + ")"), key);

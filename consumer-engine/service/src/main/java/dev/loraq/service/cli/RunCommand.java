@@ -82,8 +82,11 @@ public final class RunCommand implements Callable<Integer> {
         Set<String> known = new HashSet<>(engineKeys);
         known.addAll(ServiceConfig.CONFIG_DEF.names());
         known.addAll(dev.loraq.schemas.registry.SchemaRegistryClientConfig.CONFIG_DEF.names());
-        Map<String, String> fromFile = file == null ? Map.of() : ConfigSources.fromFile(file);
-        Map<String, String> merged = ConfigSources.merge(fromFile, ConfigSources.fromEnvironment(environment, known), flags);
+        // Former engine spellings (max.loras) are renamed per source, so a file and a flag cannot clash unnoticed.
+        Map<String, String> fromFile = file == null ? Map.of()
+                : EngineConfig.DEFINITION.withCurrentKeys(ConfigSources.fromFile(file));
+        Map<String, String> merged = ConfigSources.merge(fromFile, ConfigSources.fromEnvironment(environment, known),
+                EngineConfig.DEFINITION.withCurrentKeys(flags));
         ServiceConfig config = new ServiceConfig(merged, engineKeys);
         // Engine keys are checked now too, so a bad engine value is refused before anything starts.
         new EngineConfig(config.engineSettings());

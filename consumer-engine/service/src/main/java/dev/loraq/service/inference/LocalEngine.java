@@ -31,7 +31,7 @@ public final class LocalEngine implements InferenceEngine {
         return new LocalEngine(engine);
     }
 
-    /** The keys the engine defines (model-dir, max-loras, ...), passed through the service's configuration. */
+    /** The keys the engine defines (model.dir, max.loras, ...), passed through the service's configuration. */
     public static Set<String> configKeys() {
         Set<String> keys = new TreeSet<>();
         EngineConfig.DEFINITION.keys().forEach(key -> keys.add(key.key()));

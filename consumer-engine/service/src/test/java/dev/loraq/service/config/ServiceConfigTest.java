@@ -62,10 +62,10 @@ class ServiceConfigTest {
     void shouldPassThroughClientOverridesAndEngineKeys() {
         Map<String, String> raw = minimal();
         raw.put("kafka.consumer.max.poll.records", "7");
-        raw.put("max-loras", "4");
-        ServiceConfig config = new ServiceConfig(raw, Set.of("max-loras"));
+        raw.put("max.loras", "4");
+        ServiceConfig config = new ServiceConfig(raw, Set.of("max.loras"));
         assertEquals(Map.of("max.poll.records", "7"), config.clientOverrides(ServiceConfig.CONSUMER_PREFIX));
-        assertEquals(Map.of("max-loras", "4"), config.engineSettings());
+        assertEquals(Map.of("max.loras", "4"), config.engineSettings());
     }
 
     @Test
@@ -77,18 +77,27 @@ class ServiceConfigTest {
         ServiceConfig config = RunCommand.loadConfig(file, Map.of("group.id", "from-flag"), env);
         assertEquals("from-flag", config.groupId());
         assertEquals("file-topic", config.inputTopic());
-        assertEquals("4", config.engineSettings().get("max-loras"));
-        assertEquals("/models/a", config.engineSettings().get("model-dir"));
+        assertEquals("4", config.engineSettings().get("max.loras"));
+        assertEquals("/models/a", config.engineSettings().get("model.dir"));
         assertEquals(Map.of("linger.ms", "9"), config.clientOverrides(ServiceConfig.PRODUCER_PREFIX));
+    }
+
+    @Test
+    void shouldAcceptFormerEngineSpellingsInFilesAndFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\nmax-cpu-loras=12\n");
+        Map<String, String> flags = Map.of("model-dir", "/models/a", "max-loras", "3");
+        ServiceConfig config = RunCommand.loadConfig(file, flags, Map.of());
+        assertEquals(Map.of("model.dir", "/models/a", "max.loras", "3", "max.cpu.loras", "12"), config.engineSettings());
     }
 
     @Test
     void shouldRefuseBadEngineValueNamingKey() {
         Map<String, String> flags = new HashMap<>(minimal());
-        flags.put("model-dir", "/models/a");
-        flags.put("max-loras", "0");
+        flags.put("model.dir", "/models/a");
+        flags.put("max.loras", "0");
         RuntimeException e = assertThrows(RuntimeException.class, () -> RunCommand.loadConfig(null, flags, Map.of()));
-        assertTrue(e.getMessage().contains("max-loras"), e.getMessage());
+        assertTrue(e.getMessage().contains("max.loras"), e.getMessage());
     }
 
     @Test
@@ -97,7 +106,7 @@ class ServiceConfigTest {
         for (String key : ServiceConfig.CONFIG_DEF.names()) {
             assertTrue(help.contains(key + " (env "), "help lacks " + key);
         }
-        assertTrue(help.contains("max-loras"), "help lacks the engine's keys");
+        assertTrue(help.contains("max.loras"), "help lacks the engine's keys");
         assertTrue(help.contains("default: loraq.prompts"), "help lacks defaults");
     }
 }

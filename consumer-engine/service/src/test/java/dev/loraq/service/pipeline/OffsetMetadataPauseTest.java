@@ -53,11 +53,11 @@ class OffsetMetadataPauseTest {
         Map<String, String> settings = fixture.settings("solo");
         settings.put("offset.metadata.pause.bytes", Integer.toString(PAUSE_BYTES));
         settings.put("max.queued.records", "5000");
-        settings.put("max-loras", "1");
-        settings.put("max-cpu-loras", "2");
-        settings.put("max-num-seqs", "8");
-        settings.put("scheduling-policy", "affinity");
-        settings.put("max-queue-wait-ms", "600000");
+        settings.put("max.loras", "1");
+        settings.put("max.cpu.loras", "2");
+        settings.put("max.num.seqs", "8");
+        settings.put("scheduling.policy", "affinity");
+        settings.put("max.queue.wait.ms", "600000");
         ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
         TopicPartition partition = new TopicPartition(fixture.inputTopic(), 0);
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()));

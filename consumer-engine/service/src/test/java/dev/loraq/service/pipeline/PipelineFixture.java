@@ -101,11 +101,11 @@ final class PipelineFixture {
         s.put("shutdown.timeout.ms", "5000");
         s.put("revocation.timeout.ms", "3000");
         s.put("topics.partitions", "2");
-        s.put("model-dir", modelDir.toString());
-        s.put("adapters-dir", adaptersDir.toString());
-        s.put("max-loras", "4");
-        s.put("max-cpu-loras", "8");
-        s.put("max-num-seqs", "16");
+        s.put("model.dir", modelDir.toString());
+        s.put("adapters.dir", adaptersDir.toString());
+        s.put("max.loras", "4");
+        s.put("max.cpu.loras", "8");
+        s.put("max.num.seqs", "16");
         s.put("threads", "1");
         s.put("kafka.consumer.session.timeout.ms", "10000");
         s.put("kafka.consumer.heartbeat.interval.ms", "1000");

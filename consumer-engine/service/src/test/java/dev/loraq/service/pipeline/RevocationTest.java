@@ -64,8 +64,8 @@ class RevocationTest {
         }
         Map<String, String> settings = fixture.settings("a");
         settings.put("revocation.timeout.ms", "100");
-        settings.put("max-num-seqs", "16");
-        settings.put("kv-cache-tokens", "8192");
+        settings.put("max.num.seqs", "16");
+        settings.put("kv.cache.tokens", "8192");
         settings.put("max.queued.records", "1000");
         settings.put("kafka.consumer.max.poll.records", "4");
         settings.put("kafka.consumer.max.partition.fetch.bytes", "512");

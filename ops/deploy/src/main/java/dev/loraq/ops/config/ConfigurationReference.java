@@ -31,11 +31,16 @@ public final class ConfigurationReference {
                 .append("environment variables, and `--set KEY=VALUE` flags. A key's environment variable is `")
                 .append(ConfigSources.ENV_PREFIX).append("` followed by the key upper-cased with `.` and `-` turned into `_` ")
                 .append("(`bootstrap.servers` = `").append(ConfigSources.envName(ServiceConfig.BOOTSTRAP_SERVERS_CONFIG))
-                .append("`, `max-loras` = `").append(ConfigSources.envName(EngineConfig.MAX_LORAS)).append("`). ")
+                .append("`, `max.loras` = `").append(ConfigSources.envName(EngineConfig.MAX_LORAS)).append("`). ")
                 .append("An unknown key in a file or flag is refused, naming it; an environment variable that names no key is ignored ")
                 .append("(other tools share the prefix), so check deployment files against this list: the tests in `ops/deploy` do that ")
                 .append("for `docker-compose.yml` and `ops/k8s/`.\n\n");
         b.append("`bin/loraq-engine run --help` prints the same list.\n\n");
+        b.append("Every key is written one way, lower-case words joined by dots, as Kafka writes its own. The engine's keys ")
+                .append("were written with dashes before (`max-loras`): a former spelling is still accepted, with one warning ")
+                .append("naming the new key, until loraq 0.2, and setting a key under both spellings is refused. Where vLLM has a ")
+                .append("flag for the same setting, the engine table names it: vLLM's `--max-loras` is `")
+                .append(EngineConfig.MAX_LORAS).append("` here.\n\n");
 
         b.append("## Service\n\n");
         b.append("The Kafka consumer service: topics, transactions, back-pressure, the metrics endpoint.\n\n");

@@ -20,7 +20,7 @@ class ServiceEnvironmentTest {
                 ServiceEnvironment.resolve("LORAQ_BOOTSTRAP_SERVERS").orElseThrow());
         assertEquals(ServiceEnvironment.Owner.SERVICE, ServiceEnvironment.resolve("LORAQ_SCHEMA_REGISTRY_URL").orElseThrow().owner());
         assertEquals("schema.registry.request.timeout.ms", ServiceEnvironment.resolve("LORAQ_SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS").orElseThrow().key());
-        assertEquals(new ServiceEnvironment.Setting("LORAQ_MAX_CPU_LORAS", "max-cpu-loras", ServiceEnvironment.Owner.ENGINE),
+        assertEquals(new ServiceEnvironment.Setting("LORAQ_MAX_CPU_LORAS", "max.cpu.loras", ServiceEnvironment.Owner.ENGINE),
                 ServiceEnvironment.resolve("LORAQ_MAX_CPU_LORAS").orElseThrow());
     }
 
@@ -60,7 +60,7 @@ class ServiceEnvironmentTest {
         env.put("LORAQ_MAX_CPU_LORAS", "4");
         List<String> problems = ServiceEnvironment.problems(env, "k8s");
         assertEquals(1, problems.size(), problems::toString);
-        assertTrue(problems.getFirst().contains("max-cpu-loras"), problems::toString);
+        assertTrue(problems.getFirst().contains("max.cpu.loras"), problems::toString);
     }
 
     @Test

@@ -49,10 +49,10 @@ final class ServiceMetricsScrape {
         ServiceMetrics metrics = new ServiceMetrics();
         Map<String, Long> lag = Map.of("loraq.prompts-0", 7L);
         try (LocalEngine engine = LocalEngine.open(Map.of(
-                "model-dir", modelDir.toString(),
-                "adapters-dir", workDir.resolve("adapters").toString(),
-                // Two host entries: with max-cpu-loras=1 the engine stalls when it has to swap adapters (reported).
-                "max-num-seqs", "1", "max-loras", "1", "max-cpu-loras", "2", "threads", "1"))) {
+                "model.dir", modelDir.toString(),
+                "adapters.dir", workDir.resolve("adapters").toString(),
+                // Two host entries: with max.cpu.loras=1 the engine stalls when it has to swap adapters (reported).
+                "max.num.seqs", "1", "max.loras", "1", "max.cpu.loras", "2", "threads", "1"))) {
             // One sequence at a time and many requests: requests wait per adapter, so queue depth has rows.
             List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
             for (int i = 0; i < 40; i++) {

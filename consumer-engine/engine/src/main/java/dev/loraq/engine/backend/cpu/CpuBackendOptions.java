@@ -3,7 +3,7 @@ package dev.loraq.engine.backend.cpu;
 /**
  * Sizes of a {@link CpuBackend}.
  *
- * @param adapterSlots LoRA compute slots (max-loras)
+ * @param adapterSlots LoRA compute slots (max.loras)
  * @param maxLoraRank largest adapter rank a slot accepts
  * @param kvBlocks KV cache blocks (the memory budget)
  * @param kvBlockSize tokens per KV block
