@@ -1,0 +1,22 @@
+package dev.loraq.schemas.contract;
+
+/**
+ * Default names of the pipeline's topics. The service can be configured to other names ({@code input.topic},
+ * {@code output.topic.pattern}, {@code dlq.topic}); these are what both sides use when nothing says otherwise.
+ */
+public final class PipelineTopics {
+
+    /** PromptRequest records, keyed by adapter id (null key for the base model). */
+    public static final String PROMPTS = "loraq.prompts";
+    /** JobManifest records, keyed by job id; compacted. */
+    public static final String JOBS = "loraq.jobs";
+    /** JobProgress JSON, keyed by job id; compacted; written by the job-progress service. */
+    public static final String JOB_PROGRESS = "loraq.job-progress";
+    /** DeadLetter records of the consumer engine. */
+    public static final String DLQ = "loraq.dlq";
+    /** Prefix of the per-tenant Completion topics under the default {@link OutputTopicPattern}. */
+    public static final String COMPLETIONS_PREFIX = "loraq.completions.";
+
+    private PipelineTopics() {
+    }
+}
