@@ -13,7 +13,7 @@ import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.LocalStack;
@@ -187,7 +187,7 @@ class EndToEndJobTest {
         s.put("max-cpu-loras", "8");
         s.put("max-num-seqs", "16");
         s.put("threads", "1");
-        return RunCommand.loadConfig(null, s, Map.of());
+        return ConfigSources.load(null, s, Map.of());
     }
 
     /** The service's input topic is shared by every test of this JVM: the engine's group starts at its current end. */

@@ -14,7 +14,7 @@ import dev.loraq.schemas.avro.CompletionStatus;
 import dev.loraq.schemas.avro.JobManifest;
 import dev.loraq.schemas.serde.LoraqSerdes;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.BrokerSecurity;
@@ -129,7 +129,7 @@ class TenantWallsTest {
         for (String prefix : List.of(ServiceConfig.CONSUMER_PREFIX, ServiceConfig.PRODUCER_PREFIX, ServiceConfig.ADMIN_PREFIX)) {
             broker.clientProperties("engine").forEach((key, value) -> s.put(prefix + key, value.toString()));
         }
-        ServiceConfig config = RunCommand.loadConfig(null, s, Map.of());
+        ServiceConfig config = ConfigSources.load(null, s, Map.of());
         return EngineService.start(config, LocalEngine.open(config.engineSettings()));
     }
 

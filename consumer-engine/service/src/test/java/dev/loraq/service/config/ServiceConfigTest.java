@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loraq.service.cli.RunCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -74,7 +73,7 @@ class ServiceConfigTest {
         Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\ngroup.id=from-file\nmodel-dir=/models/a\ninput.topic=file-topic\n");
         Map<String, String> env = Map.of("LORAQ_GROUP_ID", "from-env", "LORAQ_MAX_LORAS", "4", "LORAQ_KAFKA_PRODUCER_LINGER_MS", "9",
                 "LORAQ_JAVA_OPTS", "-Xmx1g");
-        ServiceConfig config = RunCommand.loadConfig(file, Map.of("group.id", "from-flag"), env);
+        ServiceConfig config = ConfigSources.load(file, Map.of("group.id", "from-flag"), env);
         assertEquals("from-flag", config.groupId());
         assertEquals("file-topic", config.inputTopic());
         assertEquals("4", config.engineSettings().get("max-loras"));
@@ -87,7 +86,7 @@ class ServiceConfigTest {
         Map<String, String> flags = new HashMap<>(minimal());
         flags.put("model-dir", "/models/a");
         flags.put("max-loras", "0");
-        RuntimeException e = assertThrows(RuntimeException.class, () -> RunCommand.loadConfig(null, flags, Map.of()));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ConfigSources.load(null, flags, Map.of()));
         assertTrue(e.getMessage().contains("max-loras"), e.getMessage());
     }
 
