@@ -75,6 +75,11 @@ public final class OutputTopicPattern {
         return subscription;
     }
 
+    /** The fixed text before {@value #PLACEHOLDER}: every tenant's topic starts with it (empty when the pattern does). */
+    public String prefix() {
+        return prefix;
+    }
+
     /** The pattern as configured. */
     public String pattern() {
         return pattern;

@@ -25,6 +25,8 @@ class OutputTopicPatternTest {
         assertEquals("globex.results", OutputTopicPattern.of("{tenant}.results").topicFor("globex"));
         assertEquals("out.globex.v2", OutputTopicPattern.of("out.{tenant}.v2").topicFor("globex"));
         assertEquals("globex", OutputTopicPattern.of("{tenant}").topicFor("globex"));
+        assertEquals("acme-results.", OutputTopicPattern.of("acme-results.{tenant}").prefix());
+        assertEquals("", OutputTopicPattern.of("{tenant}.results").prefix());
     }
 
     @Test
