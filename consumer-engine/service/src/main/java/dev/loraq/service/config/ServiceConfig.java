@@ -43,7 +43,8 @@ public final class ServiceConfig extends AbstractConfig {
     public static final String INPUT_TOPIC_CONFIG = "input.topic";
     private static final String INPUT_TOPIC_DOC = "Topic of PromptRequest records (keyed by adapter id).";
     public static final String OUTPUT_TOPIC_PATTERN_CONFIG = "output.topic.pattern";
-    private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions; {tenant} is replaced by the tenant id.";
+    private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions; {tenant} is replaced by the tenant id. "
+            + "The tools (loraq collect, progress-service, topics, acls) read the same key: give them the same value.";
     public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
     private static final String DLQ_TOPIC_DOC = "Topic of DeadLetter records: input that could not be decoded or has no usable tenant.";
     public static final String DLQ_MAX_VALUE_BYTES_CONFIG = "dlq.max.value.bytes";

@@ -58,6 +58,14 @@ class ServiceConfigTest {
     }
 
     @Test
+    void shouldRefuseOutputPatternThatIsNoTopicNameNamingKeyAndProblem() {
+        Map<String, String> raw = minimal();
+        raw.put("output.topic.pattern", "loraq/completions.{tenant}");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()));
+        assertTrue(e.getMessage().contains("output.topic.pattern") && e.getMessage().contains("characters of topic names"), e.getMessage());
+    }
+
+    @Test
     void shouldPassThroughClientOverridesAndEngineKeys() {
         Map<String, String> raw = minimal();
         raw.put("kafka.consumer.max.poll.records", "7");
