@@ -24,7 +24,7 @@ for scenario in decode lora-overhead mixed-vs-serial batch-sweep cold-load affin
   "$root/bin/loraq-engine" bench "$scenario" --work-dir "$work" | grep '^{' | tee -a "$out"
 done
 echo "bench: pipeline (tiny, then small)" >&2
-"$root/bin/loraq-engine" bench-pipeline --work-dir "$work" | grep '^{' | tee -a "$out"
-"$root/bin/loraq-engine" bench-pipeline --work-dir "$work" --preset small --requests 1000 | grep '^{' | tee -a "$out"
+"$root/ops/bench-pipeline.sh" --work-dir "$work" | grep '^{' | tee -a "$out"
+"$root/ops/bench-pipeline.sh" --work-dir "$work" --preset small --requests 1000 | grep '^{' | tee -a "$out"
 "$root/ops/bench-charts.sh" --out "$charts" "$out"
 echo "bench: charts in $charts" >&2

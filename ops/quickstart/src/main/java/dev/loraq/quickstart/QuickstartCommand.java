@@ -9,7 +9,7 @@ import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticAdapterWriter;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.EmbeddedLocalStack;
@@ -287,7 +287,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         s.put("metrics.port", "0");
         s.put("commit.interval.ms", "200");
         s.put(EngineConfig.MODEL_DIR, modelDir.toString());
-        return RunCommand.loadConfig(null, s, Map.of());
+        return ConfigSources.load(null, s, Map.of());
     }
 
     private void loraq(String... args) {

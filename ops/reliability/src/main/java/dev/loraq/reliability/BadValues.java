@@ -1,8 +1,17 @@
 package dev.loraq.reliability;
 
+import static dev.loraq.schemas.contract.DeadLetterCode.AVRO_DECODE;
+import static dev.loraq.schemas.contract.DeadLetterCode.DECODE_LIMIT;
+import static dev.loraq.schemas.contract.DeadLetterCode.NO_REQUEST_ID;
+import static dev.loraq.schemas.contract.DeadLetterCode.NO_TENANT;
+import static dev.loraq.schemas.contract.DeadLetterCode.SCHEMA_NOT_FOUND;
+import static dev.loraq.schemas.contract.DeadLetterCode.TOMBSTONE;
+import static dev.loraq.schemas.contract.DeadLetterCode.WIRE_FORMAT;
+
 import dev.loraq.schemas.avro.ChatMessage;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
+import dev.loraq.schemas.contract.DeadLetterCode;
 import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.schemas.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
@@ -25,14 +34,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class BadValues {
 
     /** One bad record and what must become of it. */
-    record Bad(String kind, byte[] key, byte[] value, RecordHeaders headers, String requestId, Set<String> deadLetterCodes,
+    record Bad(String kind, byte[] key, byte[] value, RecordHeaders headers, String requestId, Set<DeadLetterCode> deadLetterCodes,
                Set<String> errorCodes) {
         boolean expectsDeadLetter() {
             return deadLetterCodes != null;
         }
     }
 
-    private static final Set<String> UNDECODABLE = Set.of("wire_format", "schema_not_found", "avro_decode", "decode_limit");
+    private static final Set<DeadLetterCode> UNDECODABLE = Set.of(WIRE_FORMAT, SCHEMA_NOT_FOUND, AVRO_DECODE, DECODE_LIMIT);
 
     private final Random random;
     private final AvroSerializer<PromptRequest> serializer;
@@ -77,38 +86,38 @@ final class BadValues {
             case 1 -> {
                 byte[] v = good.clone();
                 v[0] = (byte) (1 + random.nextInt(255));
-                yield dead("wrong_magic", key, v, Set.of("wire_format"));
+                yield dead("wrong_magic", key, v, Set.of(WIRE_FORMAT));
             }
             case 2 -> {
                 byte[] v = good.clone();
                 WireFormat.writeHeader(v, 0x7000_0000 + random.nextInt(1 << 20));
-                yield dead("unknown_schema_id", key, v, Set.of("schema_not_found"));
+                yield dead("unknown_schema_id", key, v, Set.of(SCHEMA_NOT_FOUND));
             }
             case 3 -> dead("truncated_avro", key, Arrays.copyOf(good, WireFormat.HEADER_LENGTH + 1 + random.nextInt(good.length - WireFormat.HEADER_LENGTH - 1)),
-                    Set.of("avro_decode", "decode_limit"));
-            case 4 -> dead("trailing_bytes", key, Arrays.copyOf(good, good.length + 1 + random.nextInt(16)), Set.of("avro_decode"));
+                    Set.of(AVRO_DECODE, DECODE_LIMIT));
+            case 4 -> dead("trailing_bytes", key, Arrays.copyOf(good, good.length + 1 + random.nextInt(16)), Set.of(AVRO_DECODE));
             case 5 -> dead("huge_array", key, framed(e -> {
                 header(e);
                 e.writeIndex(1);
                 e.writeArrayStart();
                 e.setItemCount(Integer.MAX_VALUE - 8 - random.nextInt(1000));
-            }), Set.of("decode_limit"));
-            case 6 -> dead("huge_string", key, framed(e -> e.writeLong((1L << 30) + random.nextInt(1000))), Set.of("decode_limit"));
-            case 7 -> dead("string_beyond_bytes", key, framed(e -> e.writeLong(100_000 + random.nextInt(900_000))), Set.of("avro_decode"));
+            }), Set.of(DECODE_LIMIT));
+            case 6 -> dead("huge_string", key, framed(e -> e.writeLong((1L << 30) + random.nextInt(1000))), Set.of(DECODE_LIMIT));
+            case 7 -> dead("string_beyond_bytes", key, framed(e -> e.writeLong(100_000 + random.nextInt(900_000))), Set.of(AVRO_DECODE));
             case 8 -> {
                 byte[] v = randomBytes(1_040_000 + random.nextInt(8_000));
                 System.arraycopy(good, 0, v, 0, WireFormat.HEADER_LENGTH);
                 v[WireFormat.HEADER_LENGTH] = 0x7f;
-                yield dead("near_one_megabyte", key, v, Set.of("avro_decode"));
+                yield dead("near_one_megabyte", key, v, Set.of(AVRO_DECODE));
             }
             case 9 -> {
                 byte[] v = randomBytes(2_200_000 + random.nextInt(100_000));
                 System.arraycopy(good, 0, v, 0, WireFormat.HEADER_LENGTH);
-                yield dead("over_decode_limit", key, v, Set.of("decode_limit"));
+                yield dead("over_decode_limit", key, v, Set.of(DECODE_LIMIT));
             }
             case 10 -> dead("bad_tenant", key, serializer.serialize(topic, withTenant(valid(id), pick("", "../acme", "a b", "x".repeat(150), "acme/../globex", "ümlaut"))),
-                    Set.of("no_tenant"));
-            case 11 -> dead("empty_request_id", key, serializer.serialize(topic, withId(valid(id), "")), Set.of("no_request_id"));
+                    Set.of(NO_TENANT));
+            case 11 -> dead("empty_request_id", key, serializer.serialize(topic, withId(valid(id), "")), Set.of(NO_REQUEST_ID));
             case 12 -> error("bad_adapter_id", key, id, withAdapter(valid(id), pick("", "../../etc/passwd", "a/b", ".hidden", "-x", "y".repeat(200), "ad-00/../ad-01")),
                     "invalid_adapter_id");
             case 13 -> error("unknown_adapter", key, id, withAdapter(valid(id), "no-such-adapter-" + random.nextInt(100)), "unknown_adapter");
@@ -125,14 +134,14 @@ final class BadValues {
                 }
                 byte[] v = good.clone();
                 v[0] = 9;
-                yield new Bad("huge_headers", key, v, headers, null, Set.of("wire_format"), null);
+                yield new Bad("huge_headers", key, v, headers, null, Set.of(WIRE_FORMAT), null);
             }
-            case 20 -> dead("tombstone", key, null, Set.of("tombstone"));
-            default -> dead("empty_value", key, new byte[0], Set.of("wire_format"));
+            case 20 -> dead("tombstone", key, null, Set.of(TOMBSTONE));
+            default -> dead("empty_value", key, new byte[0], Set.of(WIRE_FORMAT));
         };
     }
 
-    private Bad dead(String kind, byte[] key, byte[] value, Set<String> codes) {
+    private Bad dead(String kind, byte[] key, byte[] value, Set<DeadLetterCode> codes) {
         return new Bad(kind, key, value, null, null, codes, null);
     }
 

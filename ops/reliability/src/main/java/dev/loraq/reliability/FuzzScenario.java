@@ -3,6 +3,7 @@ package dev.loraq.reliability;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.schemas.avro.DeadLetter;
 import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.DeadLetterCode;
 import dev.loraq.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +73,8 @@ final class FuzzScenario extends Scenario {
                 RecordMetadata at = sent.get(i);
                 List<DeadLetter> letters = ledger.deadLetters().getOrDefault(at.partition() + "@" + at.offset(), List.of());
                 problem = letters.size() != 1 ? letters.size() + " dead letters"
-                        : !value.deadLetterCodes().contains(letters.get(0).getErrorCode()) ? "code " + letters.get(0).getErrorCode() : null;
+                        : !DeadLetterCode.of(letters.get(0).getErrorCode()).map(value.deadLetterCodes()::contains).orElse(false)
+                        ? "code " + letters.get(0).getErrorCode() : null;
                 letters.forEach(l -> byCode.merge("dlq:" + l.getErrorCode(), 1, Integer::sum));
             } else {
                 List<CompletionLedger.Seen> seen = ledger.completions().getOrDefault(value.requestId(), List.of());

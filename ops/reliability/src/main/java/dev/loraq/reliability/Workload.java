@@ -1,11 +1,12 @@
 package dev.loraq.reliability;
 
-import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
+import dev.loraq.schemas.contract.OutputTopicPattern;
 import dev.loraq.schemas.serde.AvroSerializer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ final class Workload {
     private final Cluster cluster;
     private final Path dir;
     private final String prefix;
+    private final OutputTopicPattern outputs;
     private final Path modelDir;
     private final Path adaptersDir;
     private final List<String> adapters;
@@ -43,6 +45,7 @@ final class Workload {
         this.cluster = cluster;
         this.dir = dir;
         this.prefix = prefix;
+        this.outputs = OutputTopicPattern.of(prefix + ".completions." + OutputTopicPattern.PLACEHOLDER);
         this.modelDir = dir.resolve("model");
         this.adaptersDir = dir.resolve("adapters");
         ModelConfig config = SyntheticModelFolder.write(modelDir, preset, 7);
@@ -75,7 +78,7 @@ final class Workload {
     }
 
     String outputTopic(String tenant) {
-        return prefix + ".completions." + tenant;
+        return outputs.topicFor(tenant);
     }
 
     String groupId() {
@@ -89,7 +92,7 @@ final class Workload {
         s.put("schema.registry.url", cluster.registryUrl());
         s.put("group.id", groupId());
         s.put("input.topic", inputTopic());
-        s.put("output.topic.pattern", prefix + ".completions.{tenant}");
+        s.put("output.topic.pattern", outputs.pattern());
         s.put("dlq.topic", dlqTopic());
         s.put("model.dir", modelDir.toString());
         s.put("adapters.dir", adaptersDir.toString());

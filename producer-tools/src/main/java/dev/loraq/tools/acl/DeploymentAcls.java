@@ -11,13 +11,15 @@ import static org.apache.kafka.common.resource.ResourceType.GROUP;
 import static org.apache.kafka.common.resource.ResourceType.TOPIC;
 import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
 
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.dlq.DeadLetterReplayer;
 import dev.loraq.tools.submit.JobSubmitter;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -36,11 +38,21 @@ public final class DeploymentAcls {
     public static final String TENANT_GROUP_PREFIX = "loraq-tenant-";
 
     private final String host;
+    private final OutputTopicPattern outputs;
     private final List<DeploymentAcl> acls = new ArrayList<>();
 
-    /** @param host the host the ACLs allow connections from; {@code *} for any */
-    public DeploymentAcls(String host) {
+    /**
+     * @param host    the host the ACLs allow connections from; {@code *} for any
+     * @param outputs where the tenants' completions go; every tenant's topic is granted by its fixed prefix, so the
+     *                pattern must not start with {@value OutputTopicPattern#PLACEHOLDER}
+     */
+    public DeploymentAcls(String host, OutputTopicPattern outputs) {
+        if (outputs.prefix().isEmpty()) {
+            throw new ConfigException(ToolsConfig.OUTPUT_TOPIC_PATTERN_CONFIG, outputs.pattern(), "loraq acls grants every tenant's "
+                    + "completion topics by the pattern's fixed prefix, so the pattern must not start with " + OutputTopicPattern.PLACEHOLDER);
+        }
         this.host = host;
+        this.outputs = outputs;
     }
 
     /**
@@ -53,12 +65,12 @@ public final class DeploymentAcls {
         String role = "engine";
         add(role, principal, READ, TOPIC, PipelineTopics.PROMPTS, LITERAL, "consume prompt requests");
         add(role, principal, READ, GROUP, group, LITERAL, "join its consumer group, commit offsets in its transactions");
-        add(role, principal, WRITE, TOPIC, PipelineTopics.COMPLETIONS_PREFIX, PREFIXED, "write every tenant's completions");
+        add(role, principal, WRITE, TOPIC, outputs.prefix(), PREFIXED, "write every tenant's completions");
         add(role, principal, WRITE, TOPIC, dlqTopic, LITERAL, "write dead letters");
         add(role, principal, WRITE, TRANSACTIONAL_ID, ENGINE_TRANSACTIONAL_ID_PREFIX, PREFIXED,
                 "exactly-once transactions, one transactional id per worker.id");
         if (createsTopics) {
-            add(role, principal, CREATE, TOPIC, PipelineTopics.COMPLETIONS_PREFIX, PREFIXED,
+            add(role, principal, CREATE, TOPIC, outputs.prefix(), PREFIXED,
                     "create a new tenant's completion topic on first use (topics.auto.create=true)");
             add(role, principal, CREATE, TOPIC, dlqTopic, LITERAL, "create the dead-letter topic on first use (topics.auto.create=true)");
         }
@@ -70,13 +82,13 @@ public final class DeploymentAcls {
      * The tenant cannot read loraq.jobs (every tenant's manifests) nor loraq.prompts (every tenant's prompts).
      */
     public DeploymentAcls tenant(String tenantId, String principal, String group) {
-        ToolsConfig.requireId("tenant", tenantId);
+        ToolsConfig.requireTenant("tenant", tenantId);
         String role = "tenant " + tenantId;
         add(role, principal, WRITE, TOPIC, PipelineTopics.PROMPTS, LITERAL, "submit prompt requests");
         add(role, principal, WRITE, TOPIC, PipelineTopics.JOBS, LITERAL, "submit job manifests");
         add(role, principal, WRITE, TRANSACTIONAL_ID, JobSubmitter.TRANSACTIONAL_ID_PREFIX, PREFIXED,
                 "publish a job in one transaction (loraq-submit-<job id>)");
-        add(role, principal, READ, TOPIC, PipelineTopics.completions(tenantId), LITERAL, "read its own completions, nobody else's");
+        add(role, principal, READ, TOPIC, outputs.topicFor(tenantId), LITERAL, "read its own completions, nobody else's");
         add(role, principal, READ, GROUP, group, LITERAL, "its own consumer group for reading its completions");
         return this;
     }
@@ -90,7 +102,7 @@ public final class DeploymentAcls {
         String role = "tools";
         add(role, principal, READ, TOPIC, PipelineTopics.JOBS, LITERAL, "collect and the job-progress service read manifests");
         add(role, principal, READ, TOPIC, PipelineTopics.PROMPTS, LITERAL, "collect names missing requests from the prompt records");
-        add(role, principal, READ, TOPIC, PipelineTopics.COMPLETIONS_PREFIX, PREFIXED, "collect and job progress read every tenant's completions");
+        add(role, principal, READ, TOPIC, outputs.prefix(), PREFIXED, "collect and job progress read every tenant's completions");
         add(role, principal, READ, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "watch and jobs read the progress table");
         add(role, principal, WRITE, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "the job-progress service writes the progress table");
         add(role, principal, READ, GROUP, progressApplicationId, LITERAL, "the job-progress service's consumer group (application.id)");

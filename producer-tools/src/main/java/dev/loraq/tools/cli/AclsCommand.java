@@ -26,9 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "acls", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write the ALLOW ACLs a loraq deployment needs (brokers with an authorizer and "
                 + "allow.everyone.if.no.acl.found=false): the engine reads loraq.prompts in its group and writes every "
-                + "loraq.completions.<tenant> and the dead-letter topic in its transactions; a tenant writes loraq.prompts "
-                + "and loraq.jobs and reads only its own loraq.completions.<tenant> in its own group; the tools read what "
-                + "collect, watch, jobs and dlq report on and run the job-progress service.",
+                + "tenant's completion topic (output.topic.pattern, default loraq.completions.<tenant>) and the dead-letter "
+                + "topic (dlq.topic) in its transactions; a tenant writes loraq.prompts and loraq.jobs and reads only its own "
+                + "completion topic in its own group; the tools read what collect, watch, jobs and dlq report on and run the "
+                + "job-progress service.",
                 "Existing ACLs are kept and reported as present; nothing is ever deleted. Run as a principal with ALTER on "
                         + "the cluster (a super user). docs/security.md explains each ACL.",
                 "Example: loraq acls --engine-principal User:engine --tools-principal User:tools --tenant acme --tenant globex "
@@ -89,13 +90,13 @@ final class AclsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "nothing to do: give --engine-principal, --tools-principal and/or --tenant");
         }
         ToolsConfig config = connection.toolsConfig();
-        DeploymentAcls acls = new DeploymentAcls(host);
+        DeploymentAcls acls = new DeploymentAcls(host, config.outputTopicPattern());
         if (enginePrincipal != null) {
             acls.engine(principal("--engine-principal", enginePrincipal), engineGroup, config.dlqTopic(), engineCreatesTopics);
         }
         for (TenantOptions tenant : tenants) {
             try {
-                ToolsConfig.requireId("--tenant", tenant.tenant);
+                ToolsConfig.requireTenant("--tenant", tenant.tenant);
             } catch (org.apache.kafka.common.config.ConfigException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -58,7 +58,7 @@ final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ToolsConfig config = connection.toolsConfig();
-        ToolsConfig.requireId("--tenant", tenant);
+        ToolsConfig.requireTenant("--tenant", tenant);
         ToolsConfig.requireId("--job", job);
         CompletionCollector collector = new CompletionCollector(config);
         JobManifest manifest = collector.manifest(tenant, job);

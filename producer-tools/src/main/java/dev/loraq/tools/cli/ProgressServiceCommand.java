@@ -1,17 +1,17 @@
 package dev.loraq.tools.cli;
 
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.BrokerProbe;
 import dev.loraq.tools.progress.JobProgressService;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code loraq progress-service}: runs the job-progress Kafka Streams application until stopped (SIGTERM, Ctrl-C). */
 @Command(name = "progress-service", mixinStandardHelpOptions = true,

@@ -59,7 +59,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ToolsConfig config = connection.toolsConfig();
-        ToolsConfig.requireId("--tenant", tenant);
+        ToolsConfig.requireTenant("--tenant", tenant);
         String job = jobId != null ? jobId : newJobId();
         ToolsConfig.requireId("--job-id", job);
         InputFormat inputFormat = switch (format) {

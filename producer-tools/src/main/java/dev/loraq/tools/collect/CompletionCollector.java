@@ -4,6 +4,7 @@ import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.CompletionStatus;
 import dev.loraq.schemas.avro.JobManifest;
 import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.AccessDenied;
 import dev.loraq.tools.kafka.ManifestLookup;
@@ -11,7 +12,6 @@ import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.PipelineException;
 import dev.loraq.tools.kafka.TopicSnapshotReader;
 import dev.loraq.tools.submit.PromptOffsets;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -71,7 +71,7 @@ public final class CompletionCollector {
 
     public CollectResult collect(JobManifest manifest, Duration timeout, CompletionLines lines, Writer out, Writer errors) {
         String jobId = manifest.getJobId();
-        String topic = PipelineTopics.completions(manifest.getTenantId());
+        String topic = config.outputTopicPattern().topicFor(manifest.getTenantId());
         long expected = manifest.getRequestCount();
         Set<String> seen = new HashSet<>();
         List<String> duplicates = new ArrayList<>();

@@ -1,23 +1,26 @@
 package dev.loraq.tools.config;
 
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.OutputTopicPatternValidator;
+import dev.loraq.schemas.contract.PipelineTopics;
+import dev.loraq.schemas.contract.TenantId;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Settings of the {@code loraq} tools and of the job-progress service. Command-line options override these keys;
  * {@code LORAQ_BOOTSTRAP_SERVERS} and {@code LORAQ_SCHEMA_REGISTRY_URL} override the two connection defaults.
- * Topic names are fixed by the pipeline (see {@link dev.loraq.tools.topics.PipelineTopics}), not configured here, except
- * {@link #DLQ_TOPIC_CONFIG}, which mirrors the engine's own {@code dlq.topic} setting. Two kinds of keys pass
+ * Topic names are the pipeline's ({@link PipelineTopics}), not configured here, except {@link #DLQ_TOPIC_CONFIG} and
+ * {@link #OUTPUT_TOPIC_PATTERN_CONFIG}, which mirror the engine's settings of the same names. Two kinds of keys pass
  * through undefined here: any Kafka client setting under {@value #KAFKA_CLIENT_PREFIX} (prefix removed, given to every
  * consumer, producer, admin and Kafka Streams client of the tools: SASL, TLS) and the schema registry client's own keys
  * ({@link SchemaRegistryClientConfig}: basic auth, TLS).
@@ -71,12 +74,12 @@ public final class ToolsConfig extends AbstractConfig {
 
     public static final String PROGRESS_TOPIC_DISCOVERY_MS_CONFIG = "progress.topic.discovery.ms";
     private static final String PROGRESS_TOPIC_DISCOVERY_MS_DOC = "How often the job-progress service refreshes metadata "
-            + "to discover new loraq.completions.<tenant> topics (the consumer's metadata.max.age.ms).";
+            + "to discover new tenants' completion topics (the consumer's metadata.max.age.ms).";
 
     public static final String PROMPTS_PARTITIONS_CONFIG = "topics.prompts.partitions";
     private static final String PROMPTS_PARTITIONS_DOC = "Partitions of loraq.prompts: the most consumer-engine instances that can share the work.";
     public static final String COMPLETIONS_PARTITIONS_CONFIG = "topics.completions.partitions";
-    private static final String COMPLETIONS_PARTITIONS_DOC = "Partitions of each loraq.completions.<tenant> topic.";
+    private static final String COMPLETIONS_PARTITIONS_DOC = "Partitions of each tenant's completion topic.";
     public static final String CONTROL_PARTITIONS_CONFIG = "topics.control.partitions";
     private static final String CONTROL_PARTITIONS_DOC = "Partitions of loraq.jobs, loraq.job-progress and loraq.dlq (small, low-rate topics).";
     public static final String RETENTION_MS_CONFIG = "topics.retention.ms";
@@ -89,8 +92,13 @@ public final class ToolsConfig extends AbstractConfig {
             + "min.insync.replicas becomes 2 when the factor is 3 or more, else 1.";
 
     public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
-    private static final String DLQ_TOPIC_DOC = "Dead-letter topic the dlq commands read; set it to the engine's dlq.topic "
-            + "when that is not the default.";
+    private static final String DLQ_TOPIC_DOC = "Dead-letter topic the dlq commands read and topics --create makes; set it to "
+            + "the engine's dlq.topic when that is not the default.";
+
+    public static final String OUTPUT_TOPIC_PATTERN_CONFIG = "output.topic.pattern";
+    private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions, {tenant} replaced by the tenant id: "
+            + "collect reads it, the job-progress service subscribes to every tenant's, topics --create makes the given tenants'. "
+            + "Set it to the engine's output.topic.pattern when that is not the default.";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -125,7 +133,9 @@ public final class ToolsConfig extends AbstractConfig {
             .define(RETENTION_MS_CONFIG, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(60_000L), Importance.MEDIUM, RETENTION_MS_DOC)
             .define(DLQ_RETENTION_MS_CONFIG, Type.LONG, 14L * 24 * 3600 * 1000, Range.atLeast(60_000L), Importance.LOW, DLQ_RETENTION_MS_DOC)
             .define(REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 3, Range.between(1, 32), Importance.MEDIUM, REPLICATION_FACTOR_DOC)
-            .define(DLQ_TOPIC_CONFIG, Type.STRING, PipelineTopics.DLQ, new ConfigDef.NonEmptyString(), Importance.LOW, DLQ_TOPIC_DOC);
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, PipelineTopics.DLQ, new ConfigDef.NonEmptyString(), Importance.LOW, DLQ_TOPIC_DOC)
+            .define(OUTPUT_TOPIC_PATTERN_CONFIG, Type.STRING, OutputTopicPattern.DEFAULT_PATTERN, new OutputTopicPatternValidator(),
+                    Importance.LOW, OUTPUT_TOPIC_PATTERN_DOC);
 
     public ToolsConfig(Map<String, ?> originals) {
         super(CONFIG_DEF, withEnvironmentDefaults(originals, System.getenv()), false);
@@ -150,10 +160,17 @@ public final class ToolsConfig extends AbstractConfig {
         return merged;
     }
 
-    /** Checks a tenant, job or application id: it becomes part of topic names and transactional ids. */
+    /** Checks a job or application id: it becomes part of transactional ids and internal topic names. */
     public static void requireId(String what, String value) {
         if (value == null || !ID.matcher(value).matches()) {
             throw new ConfigException(what, value, "must be 1-128 characters of A-Z a-z 0-9 . _ -");
+        }
+    }
+
+    /** Checks a tenant id by the pipeline's rule ({@link TenantId}), the one the engine applies to every record. */
+    public static void requireTenant(String what, String value) {
+        if (!TenantId.isValid(value)) {
+            throw new ConfigException(what, value, "a tenant id must be " + TenantId.RULE);
         }
     }
 
@@ -219,6 +236,10 @@ public final class ToolsConfig extends AbstractConfig {
 
     public String dlqTopic() {
         return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public OutputTopicPattern outputTopicPattern() {
+        return OutputTopicPattern.of(getString(OUTPUT_TOPIC_PATTERN_CONFIG));
     }
 
     /** Raw Kafka client settings given under {@value #KAFKA_CLIENT_PREFIX}, prefix removed (security settings, mostly). */

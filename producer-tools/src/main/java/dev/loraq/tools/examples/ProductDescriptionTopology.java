@@ -9,7 +9,8 @@ import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.CompletionStatus;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
-import dev.loraq.tools.topics.PipelineTopics;
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class ProductDescriptionTopology {
                 .toTable(Materialized.<String, String, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(PRODUCTS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
 
-        builder.stream(PipelineTopics.completions(tenantId), Consumed.with(Serdes.String(), completions))
+        builder.stream(OutputTopicPattern.DEFAULT.topicFor(tenantId), Consumed.with(Serdes.String(), completions))
                 .filter((key, c) -> c != null && JOB_ID.equals(c.getJobId()) && c.getRequestId().contains("@v"))
                 .selectKey((key, c) -> productId(c.getRequestId()))
                 .join(latest, ProductDescriptionTopology::enrich, Joined.with(Serdes.String(), completions, Serdes.String(), "completions-by-product"))

@@ -1,7 +1,7 @@
 package dev.loraq.tools.kafka;
 
 import dev.loraq.schemas.avro.JobManifest;
-import dev.loraq.tools.topics.PipelineTopics;
+import dev.loraq.schemas.contract.PipelineTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

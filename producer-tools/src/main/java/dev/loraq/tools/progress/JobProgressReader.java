@@ -1,10 +1,10 @@
 package dev.loraq.tools.progress;
 
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.PipelineException;
 import dev.loraq.tools.kafka.TopicSnapshotReader;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,8 @@ package dev.loraq.tools.progress;
 
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.JobManifest;
-import dev.loraq.tools.topics.PipelineTopics;
+import dev.loraq.schemas.contract.PipelineTopics;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The job-progress table: job manifests (loraq.jobs, a table keyed by job id) outer-joined with a per-job tally of
- * every tenant's completions (all loraq.completions.* topics, re-keyed by job id, each (job, request) counted once),
+ * every tenant's completions (every topic of the output topic pattern, re-keyed by job id, each (job, request) counted once),
  * written as {@link JobProgress} JSON to the compacted loraq.job-progress. An outer join, so a job shows up as soon as either side exists.
  */
 public final class JobProgressTopology {
@@ -33,14 +34,15 @@ public final class JobProgressTopology {
     private JobProgressTopology() {
     }
 
-    public static Topology build(Serde<JobManifest> manifests, Serde<Completion> completions) {
+    /** @param completionTopics every tenant's completion topic ({@code OutputTopicPattern.subscription()}) */
+    public static Topology build(Serde<JobManifest> manifests, Serde<Completion> completions, Pattern completionTopics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()));
         KTable<String, JobManifest> jobs = builder.table(PipelineTopics.JOBS, Consumed.with(Serdes.String(), manifests),
                 Materialized.<String, JobManifest, KeyValueStore<Bytes, byte[]>>as(MANIFEST_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(manifests));
         KTable<String, CompletionTally> tallies = builder
-                .stream(PipelineTopics.ALL_COMPLETIONS, Consumed.with(Serdes.String(), completions))
+                .stream(completionTopics, Consumed.with(Serdes.String(), completions))
                 .filter((key, completion) -> completion != null)
                 .selectKey((key, completion) -> completion.getJobId())
                 .repartition(Repartitioned.with(Serdes.String(), completions).withName("completions-by-job"))

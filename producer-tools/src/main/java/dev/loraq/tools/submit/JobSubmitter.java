@@ -4,6 +4,7 @@ import dev.loraq.schemas.avro.JobManifest;
 import dev.loraq.schemas.avro.OutputFormat;
 import dev.loraq.schemas.avro.OutputOptions;
 import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.format.InputFormat;
@@ -13,7 +14,6 @@ import dev.loraq.tools.kafka.BrokerProbe;
 import dev.loraq.tools.kafka.ManifestLookup;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.PipelineException;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,8 +33,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +67,7 @@ public final class JobSubmitter {
     public SubmitResult submit(ValidatedJob job, String jobId, String tenantId, Instant submittedAt, String sourceName,
                                LongConsumer acked) {
         ToolsConfig.requireId("job id", jobId);
-        ToolsConfig.requireId("tenant id", tenantId);
+        ToolsConfig.requireTenant("tenant id", tenantId);
         int timeoutMs = config.kafkaTimeoutMs();
         Duration timeout = Duration.ofMillis(timeoutMs);
         try (Admin admin = BrokerProbe.admin(config.kafkaClientConfig())) {

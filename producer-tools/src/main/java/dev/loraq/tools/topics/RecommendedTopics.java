@@ -1,5 +1,7 @@
 package dev.loraq.tools.topics;
 
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +12,8 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * The pipeline's topics with recommended settings for a cluster of a given size: replication capped by the broker
  * count, min.insync.replicas 2 from replication 3 up (one broker may fail without stopping acks=all producers), else 1.
- * Tables (jobs, job progress) are compacted; request and result streams expire by time.
+ * Tables (jobs, job progress) are compacted; request and result streams expire by time. The dead-letter and
+ * completion topics are the configured ones ({@code dlq.topic}, {@code output.topic.pattern}), as the engine's.
  */
 public final class RecommendedTopics {
 
@@ -27,11 +30,12 @@ public final class RecommendedTopics {
                 "JobManifest records, key = job id (a table)"));
         specs.add(new TopicSpec(PipelineTopics.JOB_PROGRESS, config.controlPartitions(), replication, compact(minIsr),
                 "JobProgress JSON, key = job id (a table, written by loraq progress-service)"));
-        specs.add(new TopicSpec(PipelineTopics.DLQ, config.controlPartitions(), replication,
+        specs.add(new TopicSpec(config.dlqTopic(), config.controlPartitions(), replication,
                 delete(minIsr, config.dlqRetentionMs()), "DeadLetter records of the consumer engine"));
+        OutputTopicPattern outputs = config.outputTopicPattern();
         for (String tenant : tenants) {
-            ToolsConfig.requireId("tenant", tenant);
-            specs.add(new TopicSpec(PipelineTopics.completions(tenant), config.completionsPartitions(), replication,
+            ToolsConfig.requireTenant("tenant", tenant);
+            specs.add(new TopicSpec(outputs.topicFor(tenant), config.completionsPartitions(), replication,
                     delete(minIsr, config.retentionMs()), "Completion records of tenant " + tenant));
         }
         return specs;

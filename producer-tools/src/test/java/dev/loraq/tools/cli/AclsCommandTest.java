@@ -37,6 +37,30 @@ class AclsCommandTest {
     }
 
     @Test
+    void dryRunFollowsTheConfiguredOutputTopicPattern() {
+        CliRun run = CliRun.of("acls", "--engine-principal", "User:engine", "--tools-principal", "User:tools", "--tenant", "acme",
+                "-c", "output.topic.pattern=results.{tenant}.v1", "--dry-run");
+        assertEquals(0, run.exitCode(), run::toString);
+        List<String> lines = run.out().strip().lines().map(l -> l.substring(0, l.indexOf("  #"))).toList();
+        assertTrue(lines.contains("User:engine ALLOW WRITE TOPIC:PREFIXED:results. host=*"), run::toString);
+        assertTrue(lines.contains("User:engine ALLOW CREATE TOPIC:PREFIXED:results. host=*"), run::toString);
+        assertTrue(lines.contains("User:acme ALLOW READ TOPIC:LITERAL:results.acme.v1 host=*"), run::toString);
+        assertTrue(lines.contains("User:tools ALLOW READ TOPIC:PREFIXED:results. host=*"), run::toString);
+        assertTrue(lines.stream().noneMatch(l -> l.contains("loraq.completions")), run::toString);
+
+        CliRun leading = CliRun.of("acls", "--engine-principal", "User:engine", "-c", "output.topic.pattern={tenant}.results", "--dry-run");
+        assertEquals(ExitCodes.USAGE, leading.exitCode(), leading::toString);
+        assertTrue(leading.err().contains("output.topic.pattern") && leading.err().contains("must not start with {tenant}"), leading::toString);
+    }
+
+    @Test
+    void refusesTenantIdsOutsideThePipelineRule() {
+        CliRun dotted = CliRun.of("acls", "--tenant", "acme.eu", "--dry-run");
+        assertEquals(ExitCodes.USAGE, dotted.exitCode(), dotted::toString);
+        assertTrue(dotted.err().contains("acme.eu") && dotted.err().contains("starting with a letter or digit"), dotted::toString);
+    }
+
+    @Test
     void refusesNothingToDoAndMalformedPrincipals() {
         CliRun nothing = CliRun.of("acls", "--dry-run");
         assertEquals(ExitCodes.USAGE, nothing.exitCode(), nothing::toString);

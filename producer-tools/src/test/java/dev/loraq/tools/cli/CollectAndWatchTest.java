@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.loraq.schemas.avro.Completion;
-import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.OutputTopicPattern;
 import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.stack.junit.LocalStackExtension;
 import dev.loraq.tools.progress.Completions;
 import dev.loraq.tools.progress.JobProgressService;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,33 +71,6 @@ class CollectAndWatchTest {
         return run.out().trim();
     }
 
-    /** Answers every prompt of the job like the engine would; requests of adapter "missing-adapter" fail. */
-    private static void answer(LocalStack stack, String jobId, Set<String> skip) {
-        List<ConsumerRecord<String, PromptRequest>> prompts = PipelineFixture.committedPrompts(stack, jobId);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-engine-" + jobId);
-        AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
-        values.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            Instant at = Instant.now();
-            for (ConsumerRecord<String, PromptRequest> record : prompts) {
-                PromptRequest request = record.value();
-                if (skip.contains(request.getRequestId())) {
-                    continue;
-                }
-                at = at.plusMillis(100);
-                Completion completion = "missing-adapter".equals(request.getAdapterId())
-                        ? Completions.error(TENANT, jobId, request.getRequestId(), request.getAdapterId(), "unknown_adapter", at)
-                        : Completions.ok(TENANT, jobId, request.getRequestId(), request.getAdapterId(), "answer to " + request.getRequestId(), 12, 5, at);
-                producer.send(new ProducerRecord<>(PipelineTopics.completions(TENANT), request.getRequestId(), completion));
-            }
-            producer.commitTransaction();
-        }
-    }
-
     private static List<JsonNode> lines(Path file) throws Exception {
         List<JsonNode> nodes = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -119,7 +89,7 @@ class CollectAndWatchTest {
                 {"custom_id": "c-3", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "missing-adapter", "messages": [{"role": "user", "content": "c"}]}}
                 {"custom_id": "c-4", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "base", "messages": [{"role": "user", "content": "d"}]}}
                 """, "collect-openai");
-        answer(stack, jobId, Set.of());
+        PipelineFixture.answer(stack, jobId, OutputTopicPattern.DEFAULT.topicFor(TENANT), Set.of());
 
         CliRun watch = CliRun.of(args(stack, "watch", jobId, "--timeout", "PT60S"));
         assertEquals(0, watch.exitCode(), watch::toString);
@@ -157,7 +127,7 @@ class CollectAndWatchTest {
                 {"request_id": "r-1", "adapter": "acme-support", "prompt": "x"}
                 {"request_id": "r-2", "adapter": null, "messages": [{"role": "user", "content": "y"}]}
                 """, "collect-loraq");
-        answer(stack, jobId, Set.of());
+        PipelineFixture.answer(stack, jobId, OutputTopicPattern.DEFAULT.topicFor(TENANT), Set.of());
         CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--timeout", "PT30S"));
         assertEquals(0, collect.exitCode(), collect::toString);
         List<JsonNode> results = new ArrayList<>();
@@ -181,7 +151,7 @@ class CollectAndWatchTest {
                 {"request_id": "p-2", "adapter": "acme-support", "prompt": "y"}
                 {"request_id": "p-3", "adapter": "acme-sql", "prompt": "z"}
                 """, "collect-partial");
-        answer(stack, jobId, Set.of("p-2", "p-3"));
+        PipelineFixture.answer(stack, jobId, OutputTopicPattern.DEFAULT.topicFor(TENANT), Set.of("p-2", "p-3"));
         long start = System.nanoTime();
         CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--format", "loraq", "--timeout", "PT3S"));
         assertEquals(ExitCodes.INCOMPLETE, collect.exitCode(), collect::toString);
@@ -201,14 +171,14 @@ class CollectAndWatchTest {
         String jobId = submit(stack, "dup.jsonl", """
                 {"request_id": "d-1", "adapter": "acme-support", "prompt": "x"}
                 """, "collect-duplicate");
-        answer(stack, jobId, Set.of());
+        PipelineFixture.answer(stack, jobId, OutputTopicPattern.DEFAULT.topicFor(TENANT), Set.of());
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
         values.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
             // Same partition as the first (same key), after it.
-            producer.send(new ProducerRecord<>(PipelineTopics.completions(TENANT), "d-1",
+            producer.send(new ProducerRecord<>(OutputTopicPattern.DEFAULT.topicFor(TENANT), "d-1",
                     Completions.ok(TENANT, jobId, "d-1", "acme-support", "second answer", 1, 1, Instant.now()))).get();
         }
         CliRun collect = CliRun.of(args(stack, "collect", "--tenant", TENANT, "--job", jobId, "--timeout", "PT5S"));
@@ -218,7 +188,7 @@ class CollectAndWatchTest {
         assertEquals(1, collect.out().lines().count(), "d-1 written once: " + collect);
         if (collect.exitCode() == ExitCodes.DUPLICATES) {
             assertTrue(collect.err().contains("duplicate completion"), collect::toString);
-            assertTrue(collect.err().contains("request_id d-1 again at " + PipelineTopics.completions(TENANT)), collect::toString);
+            assertTrue(collect.err().contains("request_id d-1 again at " + OutputTopicPattern.DEFAULT.topicFor(TENANT)), collect::toString);
         }
 
         CliRun watch = CliRun.of(args(stack, "watch", jobId, "--timeout", "PT30S"));

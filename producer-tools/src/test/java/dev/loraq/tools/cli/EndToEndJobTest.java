@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.LocalStack;
@@ -22,7 +24,6 @@ import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.TopicSnapshotReader;
 import dev.loraq.tools.progress.JobProgressService;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,7 +188,7 @@ class EndToEndJobTest {
         s.put("max.cpu.loras", "8");
         s.put("max.num.seqs", "16");
         s.put("threads", "1");
-        return RunCommand.loadConfig(null, s, Map.of());
+        return ConfigSources.load(null, s, Map.of());
     }
 
     /** The service's input topic is shared by every test of this JVM: the engine's group starts at its current end. */
@@ -245,7 +246,7 @@ class EndToEndJobTest {
     private static Map<String, Long> jobsIn(ToolsConfig config, String tenant) {
         Map<String, Long> perJob = new TreeMap<>();
         try (KafkaConsumer<String, Completion> consumer = PipelineClients.completionConsumer(config)) {
-            String topic = PipelineTopics.completions(tenant);
+            String topic = OutputTopicPattern.DEFAULT.topicFor(tenant);
             TopicSnapshotReader.read(consumer, TopicSnapshotReader.partitions(consumer, topic, Duration.ofSeconds(10)), Map.of(),
                     Duration.ofSeconds(10), record -> {
                         assertEquals(tenant, record.value().getTenantId(), "tenant of a completion in " + topic);

@@ -2,21 +2,32 @@ package dev.loraq.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.PipelineTopics;
+import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.TopicSnapshotReader;
-import dev.loraq.tools.topics.PipelineTopics;
+import dev.loraq.tools.progress.Completions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Connection arguments and read-back helpers for tests against the shared local stack. */
 final class PipelineFixture {
@@ -60,6 +71,37 @@ final class PipelineFixture {
                     });
         }
         return records;
+    }
+
+    /**
+     * Answers every prompt of the job like the engine would, in one transaction to {@code topic}; requests of adapter
+     * "missing-adapter" fail, those in {@code skip} get no answer.
+     */
+    static void answer(LocalStack stack, String jobId, String topic, Set<String> skip) {
+        List<ConsumerRecord<String, PromptRequest>> prompts = committedPrompts(stack, jobId);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-engine-" + jobId);
+        AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+        values.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            Instant at = Instant.now();
+            for (ConsumerRecord<String, PromptRequest> record : prompts) {
+                PromptRequest request = record.value();
+                if (skip.contains(request.getRequestId())) {
+                    continue;
+                }
+                at = at.plusMillis(100);
+                String tenant = request.getTenantId();
+                Completion completion = "missing-adapter".equals(request.getAdapterId())
+                        ? Completions.error(tenant, jobId, request.getRequestId(), request.getAdapterId(), "unknown_adapter", at)
+                        : Completions.ok(tenant, jobId, request.getRequestId(), request.getAdapterId(), "answer to " + request.getRequestId(), 12, 5, at);
+                producer.send(new ProducerRecord<>(topic, request.getRequestId(), completion));
+            }
+            producer.commitTransaction();
+        }
     }
 
     static int freePort() throws IOException {

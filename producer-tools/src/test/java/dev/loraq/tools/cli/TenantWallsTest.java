@@ -5,16 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.CompletionStatus;
 import dev.loraq.schemas.avro.JobManifest;
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.schemas.serde.LoraqSerdes;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.BrokerSecurity;
@@ -27,7 +29,6 @@ import dev.loraq.tools.collect.LoraqCompletionLines;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineException;
 import dev.loraq.tools.progress.JobProgressService;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,7 +130,7 @@ class TenantWallsTest {
         for (String prefix : List.of(ServiceConfig.CONSUMER_PREFIX, ServiceConfig.PRODUCER_PREFIX, ServiceConfig.ADMIN_PREFIX)) {
             broker.clientProperties("engine").forEach((key, value) -> s.put(prefix + key, value.toString()));
         }
-        ServiceConfig config = RunCommand.loadConfig(null, s, Map.of());
+        ServiceConfig config = ConfigSources.load(null, s, Map.of());
         return EngineService.start(config, LocalEngine.open(config.engineSettings()));
     }
 
@@ -177,7 +178,7 @@ class TenantWallsTest {
         // The engine answers under its ACLs; the tenant reads its completions in its own group and commits there.
         Set<String> requestIds = new HashSet<>();
         try (KafkaConsumer<String, Completion> consumer = completionConsumer(ACME, DeploymentAcls.TENANT_GROUP_PREFIX + ACME)) {
-            consumer.subscribe(List.of(PipelineTopics.completions(ACME)));
+            consumer.subscribe(List.of(OutputTopicPattern.DEFAULT.topicFor(ACME)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (requestIds.size() < 2 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, Completion> record : consumer.poll(Duration.ofMillis(200))) {
@@ -235,8 +236,8 @@ class TenantWallsTest {
 
         try (KafkaConsumer<String, String> consumer = stringConsumer(ACME)) {
             TopicAuthorizationException denied = assertThrows(TopicAuthorizationException.class,
-                    () -> consumer.partitionsFor(PipelineTopics.completions(GLOBEX), Duration.ofSeconds(10)));
-            assertEquals(Set.of(PipelineTopics.completions(GLOBEX)), denied.unauthorizedTopics());
+                    () -> consumer.partitionsFor(OutputTopicPattern.DEFAULT.topicFor(GLOBEX), Duration.ofSeconds(10)));
+            assertEquals(Set.of(OutputTopicPattern.DEFAULT.topicFor(GLOBEX)), denied.unauthorizedTopics());
         }
 
         // The real collector, as acme, on globex's job: a clear error at once, not a wait until the timeout.
@@ -276,7 +277,7 @@ class TenantWallsTest {
 
         // A tenant using another tenant's consumer group.
         try (KafkaConsumer<String, String> consumer = stringConsumer(GLOBEX, DeploymentAcls.TENANT_GROUP_PREFIX + ACME)) {
-            consumer.subscribe(List.of(PipelineTopics.completions(GLOBEX)));
+            consumer.subscribe(List.of(OutputTopicPattern.DEFAULT.topicFor(GLOBEX)));
             var denied = assertThrows(org.apache.kafka.common.errors.GroupAuthorizationException.class,
                     () -> consumer.poll(Duration.ofSeconds(10)));
             assertEquals(DeploymentAcls.TENANT_GROUP_PREFIX + ACME, denied.groupId());

@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.schemas.serde.AvroSerde;
 import dev.loraq.schemas.serde.LoraqSerdes;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.stack.junit.LocalStackExtension;
 import dev.loraq.tools.progress.Completions;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +45,7 @@ class ProductDescriptionTopologyTest {
                         Serdes.String().serializer(), Serdes.String().serializer());
                 TestOutputTopic<String, PromptRequest> requests = driver.createOutputTopic(PipelineTopics.PROMPTS,
                         Serdes.String().deserializer(), prompts.deserializer());
-                TestInputTopic<String, Completion> results = driver.createInputTopic(PipelineTopics.completions("shop"),
+                TestInputTopic<String, Completion> results = driver.createInputTopic(OutputTopicPattern.DEFAULT.topicFor("shop"),
                         Serdes.String().serializer(), completions.serializer());
                 TestOutputTopic<String, String> enriched = driver.createOutputTopic(ProductDescriptionTopology.ENRICHED_PRODUCTS,
                         Serdes.String().deserializer(), Serdes.String().deserializer());

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.JobManifest;
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.schemas.serde.AvroSerde;
 import dev.loraq.schemas.serde.LoraqSerdes;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.stack.junit.LocalStackExtension;
-import dev.loraq.tools.topics.PipelineTopics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,10 @@ class JobProgressTopologyTest {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "progress-ttd");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-            try (TopologyTestDriver driver = new TopologyTestDriver(JobProgressTopology.build(manifests, completions), props)) {
+            try (TopologyTestDriver driver = new TopologyTestDriver(JobProgressTopology.build(manifests, completions, OutputTopicPattern.DEFAULT.subscription()), props)) {
                 TestInputTopic<String, JobManifest> jobs = driver.createInputTopic(PipelineTopics.JOBS, Serdes.String().serializer(), manifests.serializer());
-                TestInputTopic<String, Completion> acme = driver.createInputTopic(PipelineTopics.completions("acme"), Serdes.String().serializer(), completions.serializer());
-                TestInputTopic<String, Completion> globex = driver.createInputTopic(PipelineTopics.completions("globex"), Serdes.String().serializer(), completions.serializer());
+                TestInputTopic<String, Completion> acme = driver.createInputTopic(OutputTopicPattern.DEFAULT.topicFor("acme"), Serdes.String().serializer(), completions.serializer());
+                TestInputTopic<String, Completion> globex = driver.createInputTopic(OutputTopicPattern.DEFAULT.topicFor("globex"), Serdes.String().serializer(), completions.serializer());
                 TestOutputTopic<String, JobProgress> progress = driver.createOutputTopic(PipelineTopics.JOB_PROGRESS,
                         Serdes.String().deserializer(), JsonSerde.jobProgress().deserializer());
 
@@ -95,9 +96,9 @@ class JobProgressTopologyTest {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "progress-ttd-dup");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-            try (TopologyTestDriver driver = new TopologyTestDriver(JobProgressTopology.build(manifests, completions), props)) {
+            try (TopologyTestDriver driver = new TopologyTestDriver(JobProgressTopology.build(manifests, completions, OutputTopicPattern.DEFAULT.subscription()), props)) {
                 TestInputTopic<String, JobManifest> jobs = driver.createInputTopic(PipelineTopics.JOBS, Serdes.String().serializer(), manifests.serializer());
-                TestInputTopic<String, Completion> acme = driver.createInputTopic(PipelineTopics.completions("acme"), Serdes.String().serializer(), completions.serializer());
+                TestInputTopic<String, Completion> acme = driver.createInputTopic(OutputTopicPattern.DEFAULT.topicFor("acme"), Serdes.String().serializer(), completions.serializer());
                 TestOutputTopic<String, JobProgress> progress = driver.createOutputTopic(PipelineTopics.JOB_PROGRESS,
                         Serdes.String().deserializer(), JsonSerde.jobProgress().deserializer());
                 jobs.pipeInput("job-d", manifest("job-d", "acme", 2));

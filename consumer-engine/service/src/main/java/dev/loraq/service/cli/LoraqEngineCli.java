@@ -24,7 +24,6 @@ public final class LoraqEngineCli {
         CommandLine run = new CommandLine(new RunCommand());
         run.getCommandSpec().usageMessage().footer(RunCommand.keyReference());
         root.addSubcommand("run", run);
-        root.addSubcommand("bench-pipeline", new CommandLine(new PipelineBenchCommand()));
         CommandLine engineTools = new CommandLine(new EngineCli());
         for (CommandLine tool : new java.util.LinkedHashSet<>(engineTools.getSubcommands().values())) {
             if (!root.getSubcommands().containsKey(tool.getCommandName())) {

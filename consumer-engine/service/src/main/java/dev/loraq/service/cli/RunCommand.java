@@ -7,10 +7,8 @@ import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +46,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServiceConfig config;
         try {
-            config = loadConfig(configFile, settings, System.getenv());
+            config = ConfigSources.load(configFile, settings, System.getenv());
         } catch (org.apache.kafka.common.config.ConfigException | dev.loraq.engine.config.ConfigException e) {
             spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
             return 2;
@@ -74,22 +72,5 @@ public final class RunCommand implements Callable<Integer> {
         }
         LOG.info("service stopped cleanly worker={}", config.workerId());
         return 0;
-    }
-
-    /** Merges file, environment and flags and validates them; unknown keys and bad values throw, naming the key. */
-    public static ServiceConfig loadConfig(Path file, Map<String, String> flags, Map<String, String> environment) {
-        Set<String> engineKeys = LocalEngine.configKeys();
-        Set<String> known = new HashSet<>(engineKeys);
-        known.addAll(ServiceConfig.CONFIG_DEF.names());
-        known.addAll(dev.loraq.schemas.registry.SchemaRegistryClientConfig.CONFIG_DEF.names());
-        // Former engine spellings (max.loras) are renamed per source, so a file and a flag cannot clash unnoticed.
-        Map<String, String> fromFile = file == null ? Map.of()
-                : EngineConfig.DEFINITION.withCurrentKeys(ConfigSources.fromFile(file));
-        Map<String, String> merged = ConfigSources.merge(fromFile, ConfigSources.fromEnvironment(environment, known),
-                EngineConfig.DEFINITION.withCurrentKeys(flags));
-        ServiceConfig config = new ServiceConfig(merged, engineKeys);
-        // Engine keys are checked now too, so a bad engine value is refused before anything starts.
-        new EngineConfig(config.engineSettings());
-        return config;
     }
 }

@@ -1,14 +1,18 @@
 package dev.loraq.service.config;
 
+import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -21,6 +25,32 @@ public final class ConfigSources {
     public static final String ENV_PREFIX = "LORAQ_";
 
     private ConfigSources() {
+    }
+
+    /**
+     * The service's configuration from all three sources ({@code file} may be null), validated: unknown keys and bad
+     * values, the engine's included, throw (Kafka's or the engine's ConfigException), naming the key.
+     */
+    public static ServiceConfig load(Path file, Map<String, String> flags, Map<String, String> environment) {
+        Set<String> engineKeys = engineKeys();
+        Set<String> known = new HashSet<>(engineKeys);
+        known.addAll(ServiceConfig.CONFIG_DEF.names());
+        known.addAll(SchemaRegistryClientConfig.CONFIG_DEF.names());
+        // Former engine spellings (max-loras) are renamed per source, so a file and a flag cannot clash unnoticed.
+        Map<String, String> fromFile = file == null ? Map.of() : EngineConfig.DEFINITION.withCurrentKeys(fromFile(file));
+        Map<String, String> merged = merge(fromFile, fromEnvironment(environment, known),
+                EngineConfig.DEFINITION.withCurrentKeys(flags));
+        ServiceConfig config = new ServiceConfig(merged, engineKeys);
+        // Engine keys are checked now too, so a bad engine value is refused before anything starts.
+        new EngineConfig(config.engineSettings());
+        return config;
+    }
+
+    /** The keys the engine defines; the service passes them to the engine untouched. */
+    public static Set<String> engineKeys() {
+        Set<String> keys = new TreeSet<>();
+        EngineConfig.DEFINITION.keys().forEach(key -> keys.add(key.key()));
+        return keys;
     }
 
     /** The key=value pairs of a properties file. */

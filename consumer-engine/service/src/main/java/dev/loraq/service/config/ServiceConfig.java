@@ -1,5 +1,9 @@
 package dev.loraq.service.config;
 
+import dev.loraq.schemas.contract.OutputTopicPattern;
+import dev.loraq.schemas.contract.OutputTopicPatternValidator;
+import dev.loraq.schemas.contract.PipelineTopics;
+import dev.loraq.schemas.contract.TenantId;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import dev.loraq.schemas.serde.AvroDecodeLimits;
 import java.util.HashMap;
@@ -39,7 +43,8 @@ public final class ServiceConfig extends AbstractConfig {
     public static final String INPUT_TOPIC_CONFIG = "input.topic";
     private static final String INPUT_TOPIC_DOC = "Topic of PromptRequest records (keyed by adapter id).";
     public static final String OUTPUT_TOPIC_PATTERN_CONFIG = "output.topic.pattern";
-    private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions; {tenant} is replaced by the tenant id.";
+    private static final String OUTPUT_TOPIC_PATTERN_DOC = "Topic of a tenant's completions; {tenant} is replaced by the tenant id. "
+            + "The tools (loraq collect, progress-service, topics, acls) read the same key: give them the same value.";
     public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
     private static final String DLQ_TOPIC_DOC = "Topic of DeadLetter records: input that could not be decoded or has no usable tenant.";
     public static final String DLQ_MAX_VALUE_BYTES_CONFIG = "dlq.max.value.bytes";
@@ -75,8 +80,10 @@ public final class ServiceConfig extends AbstractConfig {
     private static final String WORKER_ID_DOC = "Stable id of this instance: names its transactional id (loraq-engine-<worker.id>) and appears in completions. "
             + "Two live instances must never share it. Empty: the host name.";
     public static final String TENANT_ID_PATTERN_CONFIG = "tenant.id.pattern";
-    private static final String TENANT_ID_PATTERN_DOC = "Regular expression a tenant id must match in full; it becomes part of a topic name, "
-            + "so only characters legal in topic names should be allowed. Records with other tenant ids become dead letters.";
+    private static final String TENANT_ID_PATTERN_DOC = "Regular expression a tenant id must match in full. It can only narrow the "
+            + "pipeline's tenant id rule (" + TenantId.RULE + ", the default), which every tenant id must follow too: the id "
+            + "becomes part of a topic name, and the tools find tenants' topics by that rule. Records with other tenant ids "
+            + "become dead letters.";
     public static final String METADATA_PAUSE_BYTES_CONFIG = "offset.metadata.pause.bytes";
     private static final String METADATA_PAUSE_BYTES_DOC = "When a partition's encoded completed-offsets metadata reaches this size, the partition is paused "
             + "until its lowest incomplete offset advances (Kafka refuses metadata above offset.metadata.max.bytes, 4096 by default).";
@@ -113,14 +120,10 @@ public final class ServiceConfig extends AbstractConfig {
             }, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(GROUP_ID_CONFIG, Type.STRING, "loraq-engine", new ConfigDef.NonEmptyString(), Importance.HIGH, GROUP_ID_DOC)
-            .define(INPUT_TOPIC_CONFIG, Type.STRING, "loraq.prompts", new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
-            .define(OUTPUT_TOPIC_PATTERN_CONFIG, Type.STRING, "loraq.completions.{tenant}", ConfigDef.LambdaValidator.with(
-                    (name, value) -> {
-                        if (value == null || !value.toString().contains("{tenant}")) {
-                            throw new ConfigException(name, value, "must contain {tenant}, so that each tenant gets its own topic");
-                        }
-                    }, () -> "a topic name containing {tenant}"), Importance.HIGH, OUTPUT_TOPIC_PATTERN_DOC)
-            .define(DLQ_TOPIC_CONFIG, Type.STRING, "loraq.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(INPUT_TOPIC_CONFIG, Type.STRING, PipelineTopics.PROMPTS, new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
+            .define(OUTPUT_TOPIC_PATTERN_CONFIG, Type.STRING, OutputTopicPattern.DEFAULT_PATTERN, new OutputTopicPatternValidator(),
+                    Importance.HIGH, OUTPUT_TOPIC_PATTERN_DOC)
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, PipelineTopics.DLQ, new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
             .define(DLQ_MAX_VALUE_BYTES_CONFIG, Type.INT, DLQ_MAX_VALUE_BYTES_DEFAULT, Range.between(0, 64 * 1024 * 1024), Importance.LOW, DLQ_MAX_VALUE_BYTES_DOC)
             .define(TOPICS_AUTO_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_AUTO_CREATE_DOC)
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
@@ -137,7 +140,7 @@ public final class ServiceConfig extends AbstractConfig {
                             throw new ConfigException(name, value, "may hold only letters, digits, '.', '_' and '-' (at most 100)");
                         }
                     }, () -> "[A-Za-z0-9._-]{0,100}"), Importance.MEDIUM, WORKER_ID_DOC)
-            .define(TENANT_ID_PATTERN_CONFIG, Type.STRING, "[A-Za-z0-9][A-Za-z0-9_-]{0,99}", ConfigDef.LambdaValidator.with(
+            .define(TENANT_ID_PATTERN_CONFIG, Type.STRING, TenantId.REGEX, ConfigDef.LambdaValidator.with(
                     (name, value) -> {
                         try {
                             Pattern.compile(String.valueOf(value));

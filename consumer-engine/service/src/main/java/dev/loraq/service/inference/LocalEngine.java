@@ -9,8 +9,6 @@ import dev.loraq.engine.sched.SchedulerStats;
 import dev.loraq.schemas.avro.AdapterLoadKind;
 import dev.loraq.schemas.avro.FinishReason;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /** The in-process multi-LoRA {@link Engine} behind the service's {@link InferenceEngine} view. */
@@ -29,13 +27,6 @@ public final class LocalEngine implements InferenceEngine {
 
     public static LocalEngine wrap(Engine engine) {
         return new LocalEngine(engine);
-    }
-
-    /** The keys the engine defines (model.dir, max.loras, ...), passed through the service's configuration. */
-    public static Set<String> configKeys() {
-        Set<String> keys = new TreeSet<>();
-        EngineConfig.DEFINITION.keys().forEach(key -> keys.add(key.key()));
-        return keys;
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loraq.service.cli.RunCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,6 +58,14 @@ class ServiceConfigTest {
     }
 
     @Test
+    void shouldRefuseOutputPatternThatIsNoTopicNameNamingKeyAndProblem() {
+        Map<String, String> raw = minimal();
+        raw.put("output.topic.pattern", "loraq/completions.{tenant}");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()));
+        assertTrue(e.getMessage().contains("output.topic.pattern") && e.getMessage().contains("characters of topic names"), e.getMessage());
+    }
+
+    @Test
     void shouldPassThroughClientOverridesAndEngineKeys() {
         Map<String, String> raw = minimal();
         raw.put("kafka.consumer.max.poll.records", "7");
@@ -71,10 +78,10 @@ class ServiceConfigTest {
     @Test
     void shouldLayerFileEnvironmentAndFlags(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("engine.properties");
-        Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\ngroup.id=from-file\nmodel-dir=/models/a\ninput.topic=file-topic\n");
+        Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\ngroup.id=from-file\nmodel.dir=/models/a\ninput.topic=file-topic\n");
         Map<String, String> env = Map.of("LORAQ_GROUP_ID", "from-env", "LORAQ_MAX_LORAS", "4", "LORAQ_KAFKA_PRODUCER_LINGER_MS", "9",
                 "LORAQ_JAVA_OPTS", "-Xmx1g");
-        ServiceConfig config = RunCommand.loadConfig(file, Map.of("group.id", "from-flag"), env);
+        ServiceConfig config = ConfigSources.load(file, Map.of("group.id", "from-flag"), env);
         assertEquals("from-flag", config.groupId());
         assertEquals("file-topic", config.inputTopic());
         assertEquals("4", config.engineSettings().get("max.loras"));
@@ -87,7 +94,7 @@ class ServiceConfigTest {
         Path file = dir.resolve("engine.properties");
         Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\nmax-cpu-loras=12\n");
         Map<String, String> flags = Map.of("model-dir", "/models/a", "max-loras", "3");
-        ServiceConfig config = RunCommand.loadConfig(file, flags, Map.of());
+        ServiceConfig config = ConfigSources.load(file, flags, Map.of());
         assertEquals(Map.of("model.dir", "/models/a", "max.loras", "3", "max.cpu.loras", "12"), config.engineSettings());
     }
 
@@ -96,7 +103,7 @@ class ServiceConfigTest {
         Map<String, String> flags = new HashMap<>(minimal());
         flags.put("model.dir", "/models/a");
         flags.put("max.loras", "0");
-        RuntimeException e = assertThrows(RuntimeException.class, () -> RunCommand.loadConfig(null, flags, Map.of()));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ConfigSources.load(null, flags, Map.of()));
         assertTrue(e.getMessage().contains("max.loras"), e.getMessage());
     }
 

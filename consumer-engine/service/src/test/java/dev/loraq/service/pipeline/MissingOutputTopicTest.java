@@ -9,7 +9,7 @@ import dev.loraq.schemas.avro.DeadLetter;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.serde.AvroDeserializer;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.service.pipeline.PipelineFixture.Seen;
@@ -46,7 +46,7 @@ class MissingOutputTopicTest {
         });
         Map<String, String> settings = fixture.settings("solo");
         settings.put("topics.auto.create", "false");
-        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig config = ConfigSources.load(null, settings, Map.of());
         Seen seen;
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()))) {
             seen = fixture.readUntil(90, Duration.ofSeconds(90));
@@ -79,7 +79,7 @@ class MissingOutputTopicTest {
         PipelineFixture fixture = new PipelineFixture(stack, dir, "nodlq", 1);
         Map<String, String> settings = fixture.settings("solo");
         settings.put("topics.auto.create", "false");
-        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig config = ConfigSources.load(null, settings, Map.of());
         try (LocalEngine engine = LocalEngine.open(config.engineSettings())) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> EngineService.start(config, engine));
             assertTrue(e.getMessage().contains(fixture.dlqTopic()) && e.getMessage().contains("topics.auto.create"),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.consumer.OffsetMetadataCodec;
 import dev.loraq.service.inference.LocalEngine;
@@ -58,7 +58,7 @@ class OffsetMetadataPauseTest {
         settings.put("max.num.seqs", "8");
         settings.put("scheduling.policy", "affinity");
         settings.put("max.queue.wait.ms", "600000");
-        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig config = ConfigSources.load(null, settings, Map.of());
         TopicPartition partition = new TopicPartition(fixture.inputTopic(), 0);
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()));
              Admin admin = fixture.admin()) {

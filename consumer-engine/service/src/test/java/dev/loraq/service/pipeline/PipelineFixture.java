@@ -12,7 +12,7 @@ import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
 import dev.loraq.schemas.serde.AvroDeserializer;
 import dev.loraq.schemas.serde.AvroSerializer;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.stack.LocalStack;
 import java.io.IOException;
@@ -113,7 +113,7 @@ final class PipelineFixture {
     }
 
     ServiceConfig config(String workerId) {
-        return RunCommand.loadConfig(null, settings(workerId), Map.of());
+        return ConfigSources.load(null, settings(workerId), Map.of());
     }
 
     static PromptRequest request(String id, String tenant, String adapter, String prompt, int maxTokens, float temperature) {

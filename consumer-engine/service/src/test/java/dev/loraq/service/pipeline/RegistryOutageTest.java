@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.service.pipeline.PipelineFixture.Seen;
@@ -33,7 +33,7 @@ class RegistryOutageTest {
         Map<String, String> settings = fixture.settings("solo");
         settings.put("schema.registry.url", "http://127.0.0.1:" + port + registry.getPath());
         settings.put("registry.unavailable.backoff.ms", "200");
-        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig config = ConfigSources.load(null, settings, Map.of());
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()));
              TcpRelay relay = new TcpRelay(port, new InetSocketAddress(registry.getHost(), registry.getPort()))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.consumer.OffsetMetadataCodec;
 import dev.loraq.service.inference.LocalEngine;
@@ -69,9 +69,9 @@ class RevocationTest {
         settings.put("max.queued.records", "1000");
         settings.put("kafka.consumer.max.poll.records", "4");
         settings.put("kafka.consumer.max.partition.fetch.bytes", "512");
-        ServiceConfig configA = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig configA = ConfigSources.load(null, settings, Map.of());
         settings.put("worker.id", fixture.prefix + "-b");
-        ServiceConfig configB = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig configB = ConfigSources.load(null, settings, Map.of());
 
         // B's engine is opened before A starts, so that B joins the group (and the rebalance starts) within moments.
         LocalEngine engineB = LocalEngine.open(configB.engineSettings());

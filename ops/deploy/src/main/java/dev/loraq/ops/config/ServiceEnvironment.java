@@ -2,7 +2,6 @@ package dev.loraq.ops.config;
 
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
-import dev.loraq.service.cli.RunCommand;
 import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import java.util.ArrayList;
@@ -116,7 +115,7 @@ public final class ServiceEnvironment {
         if (problems.isEmpty()) {
             try {
                 // The service's own loading path: refuses missing required keys and invalid values, naming them.
-                RunCommand.loadConfig(null, Map.of(), settings);
+                ConfigSources.load(null, Map.of(), settings);
             } catch (org.apache.kafka.common.config.ConfigException | dev.loraq.engine.config.ConfigException e) {
                 problems.add(origin + ": the engine refuses these settings: " + e.getMessage());
             }

@@ -1,7 +1,6 @@
-package dev.loraq.service.cli;
+package dev.loraq.ops.pipelinebench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loraq.service.bench.PipelineBench;
 import dev.loraq.stack.EmbeddedLocalStack;
 import dev.loraq.stack.LocalStack;
 import java.nio.file.Path;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code loraq-engine bench-pipeline}: the same workload through the engine alone and through Kafka (the whole
+ * {@code ops/bench-pipeline.sh}: the same workload through the engine alone and through Kafka (the whole
  * service), printed as one JSON line with both throughputs and their ratio. Without --bootstrap-servers and
  * --schema-registry-url it starts the embedded local stack (KRaft broker in this JVM, Apicurio registry as a child
  * process) and stops it afterwards.
@@ -21,6 +20,11 @@ import picocli.CommandLine.Option;
         description = "Runs one workload through the engine alone and through Kafka (loraq-engine run's pipeline) and prints "
                 + "one JSON line: engine_rps, pipeline_rps, ratio (goal >= 0.95) and tokens/s of both.")
 public final class PipelineBenchCommand implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        System.exit(new CommandLine(new PipelineBenchCommand()).execute(args));
+    }
 
     private static final PipelineBench.Settings D = PipelineBench.Settings.defaults();
 

@@ -1,8 +1,9 @@
-package dev.loraq.tools.topics;
+package dev.loraq.schemas.contract;
 
-import java.util.regex.Pattern;
-
-/** Names of the pipeline's topics, shared with the consumer engine. */
+/**
+ * Default names of the pipeline's topics. The service can be configured to other names ({@code input.topic},
+ * {@code output.topic.pattern}, {@code dlq.topic}); these are what both sides use when nothing says otherwise.
+ */
 public final class PipelineTopics {
 
     /** PromptRequest records, keyed by adapter id (null key for the base model). */
@@ -13,16 +14,9 @@ public final class PipelineTopics {
     public static final String JOB_PROGRESS = "loraq.job-progress";
     /** DeadLetter records of the consumer engine. */
     public static final String DLQ = "loraq.dlq";
-    /** Prefix of the per-tenant Completion topics. */
+    /** Prefix of the per-tenant Completion topics under the default {@link OutputTopicPattern}. */
     public static final String COMPLETIONS_PREFIX = "loraq.completions.";
-    /** Every tenant's completion topic. */
-    public static final Pattern ALL_COMPLETIONS = Pattern.compile(Pattern.quote(COMPLETIONS_PREFIX) + "[A-Za-z0-9._-]+");
 
     private PipelineTopics() {
-    }
-
-    /** The tenant's completion topic. */
-    public static String completions(String tenantId) {
-        return COMPLETIONS_PREFIX + tenantId;
     }
 }

@@ -1,4 +1,4 @@
-package dev.loraq.service.bench;
+package dev.loraq.ops.pipelinebench;
 
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
@@ -7,10 +7,11 @@ import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
+import dev.loraq.schemas.contract.OutputTopicPattern;
 import dev.loraq.schemas.serde.AvroDeserializer;
 import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.cli.RunCommand;
+import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.InferenceEngine;
 import dev.loraq.service.inference.InferenceResult;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -178,18 +178,18 @@ public final class PipelineBench {
         m.put(ServiceConfig.METRICS_PORT_CONFIG, "-1");
         m.put(ServiceConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(s.commitIntervalMs()));
         m.put(ServiceConfig.MAX_QUEUED_RECORDS_CONFIG, Integer.toString(s.maxQueuedRecords()));
-        m.put("model-dir", modelDir.toString());
-        m.put("adapters-dir", adaptersDir.toString());
-        m.put("max-loras", Integer.toString(s.maxLoras()));
-        m.put("max-cpu-loras", Integer.toString(Math.max(s.maxLoras(), s.adapters())));
-        m.put("max-num-seqs", Integer.toString(s.maxNumSeqs()));
-        m.put("max-num-batched-tokens", Integer.toString(Math.max(512, s.maxNumSeqs())));
+        m.put("model.dir", modelDir.toString());
+        m.put("adapters.dir", adaptersDir.toString());
+        m.put("max.loras", Integer.toString(s.maxLoras()));
+        m.put("max.cpu.loras", Integer.toString(Math.max(s.maxLoras(), s.adapters())));
+        m.put("max.num.seqs", Integer.toString(s.maxNumSeqs()));
+        m.put("max.num.batched.tokens", Integer.toString(Math.max(512, s.maxNumSeqs())));
         return m;
     }
 
     /** All requests submitted at once to a fresh engine, timed until the last result. */
     private static Leg engineAlone(Map<String, String> settings, List<PromptRequest> workload) {
-        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig config = ConfigSources.load(null, settings, Map.of());
         try (InferenceEngine engine = LocalEngine.open(config.engineSettings())) {
             long start = System.nanoTime();
             List<CompletableFuture<InferenceResult>> futures = new ArrayList<>(workload.size());
@@ -212,12 +212,13 @@ public final class PipelineBench {
      */
     private static Leg throughKafka(Map<String, String> settings, Settings s, List<PromptRequest> workload,
                                     String bootstrapServers, String registryUrl) throws InterruptedException {
-        ServiceConfig config = RunCommand.loadConfig(null, settings, Map.of());
+        ServiceConfig config = ConfigSources.load(null, settings, Map.of());
+        OutputTopicPattern outputs = OutputTopicPattern.of(config.outputTopicPattern());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(config.inputTopic(), s.partitions(), (short) 1));
             for (String tenant : TENANTS) {
-                topics.add(new NewTopic(config.outputTopicPattern().replace("{tenant}", tenant), config.topicsPartitions(),
+                topics.add(new NewTopic(outputs.topicFor(tenant), config.topicsPartitions(),
                         config.topicsReplicationFactor()));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -237,8 +238,7 @@ public final class PipelineBench {
         try (AvroSerializer<Completion> completions = new AvroSerializer<>()) {
             completions.configure(registry, false);
             for (String tenant : TENANTS) {
-                String topic = config.outputTopicPattern().replace("{tenant}", tenant);
-                completions.serialize(topic, warmUpCompletion(tenant));
+                completions.serialize(outputs.topicFor(tenant), warmUpCompletion(tenant));
             }
         }
         Map<String, Object> producerProps = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -254,13 +254,12 @@ public final class PipelineBench {
         readerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         readerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         readerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        String completionsPattern = Pattern.quote(config.outputTopicPattern().replace("{tenant}", "")) + ".*";
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
              KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProps);
              AvroDeserializer<Completion> deserializer = new AvroDeserializer<>(Completion.class)) {
             deserializer.configure(registry, false);
-            reader.subscribe(Pattern.compile(completionsPattern));
+            reader.subscribe(outputs.subscription());
             long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while ((!service.isReady() || reader.assignment().isEmpty()) && System.nanoTime() < joinDeadline) {
                 reader.poll(Duration.ofMillis(50));

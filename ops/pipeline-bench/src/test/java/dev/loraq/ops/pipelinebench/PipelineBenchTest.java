@@ -1,11 +1,10 @@
-package dev.loraq.service.bench;
+package dev.loraq.ops.pipelinebench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loraq.service.cli.LoraqEngineCli;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.stack.junit.LocalStackExtension;
 import java.io.PrintWriter;
@@ -21,10 +20,10 @@ class PipelineBenchTest {
 
     @Test
     void shouldPrintEngineAndPipelineThroughputOfTheSameWorkloadAsOneJsonLine(LocalStack stack, @TempDir Path dir) throws Exception {
-        CommandLine cli = LoraqEngineCli.commandLine();
+        CommandLine cli = new CommandLine(new PipelineBenchCommand());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("bench-pipeline", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+        int exit = cli.execute("--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
                 stack.registryUrl(), "--work-dir", dir.toString(), "--requests", "90", "--adapters", "6", "--max-tokens", "4",
                 "--rounds", "1");
         assertEquals(0, exit, out.toString());
@@ -44,10 +43,10 @@ class PipelineBenchTest {
 
     @Test
     void shouldRefuseBootstrapServersWithoutRegistryUrl() {
-        CommandLine cli = LoraqEngineCli.commandLine();
+        CommandLine cli = new CommandLine(new PipelineBenchCommand());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("bench-pipeline", "--bootstrap-servers", "127.0.0.1:9"));
+        assertEquals(2, cli.execute("--bootstrap-servers", "127.0.0.1:9"));
         assertTrue(err.toString().contains("--schema-registry-url"), err.toString());
     }
 }
