@@ -2,6 +2,7 @@ package dev.loraq.engine.bench;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
 import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
@@ -48,6 +49,7 @@ public final class BatchSweepBench {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
             }
+            KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
             for (int adapters : s.adapters()) {
                 for (int batch : s.batches()) {
                     if (adapters > batch) {
@@ -57,7 +59,7 @@ public final class BatchSweepBench {
                     for (int i = 0; i < batch; i++) {
                         slots[i] = i % adapters;
                     }
-                    DecodeLoop loop = new DecodeLoop(backend, slots, 1);
+                    DecodeLoop loop = new DecodeLoop(backend, kv, slots, 1);
                     loop.run(s.warmup());
                     double step = DecodeLoop.median(loop.run(s.steps()));
                     loop.release();

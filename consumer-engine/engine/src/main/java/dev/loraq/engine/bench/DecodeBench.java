@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
 import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
 import dev.loraq.engine.synth.ModelPreset;
@@ -37,7 +38,8 @@ public final class DecodeBench {
             try (LlamaModel model = LlamaModel.load(dir, format);
                  CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(1, 16,
                          (s.tokens() + s.warmup()) / 16 + 2, 16, 1, s.threads()))) {
-                DecodeLoop loop = new DecodeLoop(backend, new int[] {-1}, preset.bosTokenId());
+                DecodeLoop loop = new DecodeLoop(backend, new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks()),
+                        new int[] {-1}, preset.bosTokenId());
                 loop.run(s.warmup());
                 double[] steps = loop.run(s.tokens());
                 loop.release();

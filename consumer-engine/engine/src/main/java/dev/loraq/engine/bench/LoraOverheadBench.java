@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
 import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
@@ -48,8 +49,9 @@ public final class LoraOverheadBench {
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
             }
             // Both batches warm up, then their steps alternate so drift (JIT, other load) hits both alike.
-            DecodeLoop baseLoop = new DecodeLoop(backend, baseSlots, 1);
-            DecodeLoop loraLoop = new DecodeLoop(backend, loraSlots, 1);
+            KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+            DecodeLoop baseLoop = new DecodeLoop(backend, kv, baseSlots, 1);
+            DecodeLoop loraLoop = new DecodeLoop(backend, kv, loraSlots, 1);
             baseLoop.run(s.warmup());
             loraLoop.run(s.warmup());
             double[] baseSteps = new double[s.steps()];

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.backend.cpu.CpuBackend;
 import dev.loraq.engine.backend.cpu.CpuBackendOptions;
-import dev.loraq.engine.kv.KvCache;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
@@ -57,16 +57,16 @@ final class LogitsCommand implements Callable<Integer> {
             int blockSize = 16;
             int rank = weights == null ? 1 : weights.rank();
             try (CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(1, rank,
-                    KvCache.blocksFor(n, blockSize), blockSize, n, 0))) {
+                    KvBlockAllocator.blocksFor(n, blockSize), blockSize, n, 0))) {
                 int slot = -1;
                 if (weights != null) {
                     backend.installAdapter(0, weights);
                     slot = 0;
                 }
-                KvCache kv = backend.kvCache();
+                KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
                 int seq = kv.open();
                 kv.reserve(seq, n);
-                StepBatch batch = new StepBatch(n, vocab);
+                StepBatch batch = new StepBatch(kv, n, vocab);
                 for (int i = 0; i < n; i++) {
                     int t = tokens.get(i);
                     if (t < 0 || t >= vocab) {

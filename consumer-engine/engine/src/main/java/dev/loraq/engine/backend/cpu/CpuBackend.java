@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
-import dev.loraq.engine.kv.KvCache;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.Projection;
@@ -41,7 +40,7 @@ public final class CpuBackend implements ComputeBackend {
     private final ModelConfig config;
     private final CpuBackendOptions options;
     private final ComputePool pool;
-    private final KvCache kv;
+    private final CpuKvStorage kv;
     private final RotaryEmbedding rotary;
     private final int hidden;
     private final int qDim;
@@ -108,7 +107,7 @@ public final class CpuBackend implements ComputeBackend {
         this.config = model.config();
         this.options = options;
         this.pool = new ComputePool(options.effectiveThreads());
-        this.kv = new KvCache(config.numHiddenLayers(), config.kvDim(), options.kvBlockSize(), options.kvBlocks());
+        this.kv = new CpuKvStorage(config.numHiddenLayers(), config.kvDim(), options.kvBlockSize(), options.kvBlocks());
         this.rotary = new RotaryEmbedding(config);
         this.hidden = config.hiddenSize();
         this.qDim = config.queryDim();
@@ -179,15 +178,20 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public KvCache kvCache() {
-        return kv;
+    public int kvBlocks() {
+        return kv.blocks();
+    }
+
+    @Override
+    public int kvBlockSize() {
+        return kv.blockSize();
     }
 
     public LlamaModel model() {
         return model;
     }
 
-    /** The adapter id installed in a slot, or null. */
+    @Override
     public String installedAdapter(int slot) {
         checkSlot(slot);
         return slotAdapter[slot];
@@ -262,6 +266,11 @@ public final class CpuBackend implements ComputeBackend {
         if (batch.vocabSize() != config.vocabSize()) {
             throw new IllegalArgumentException("step batch vocab " + batch.vocabSize() + " != model vocab " + config.vocabSize());
         }
+        if (batch.kvBlockSize() != kv.blockSize() || batch.kvBlocks() > kv.blocks()) {
+            throw new IllegalArgumentException("step batch's KV allocator (" + batch.kvBlocks() + " blocks of "
+                    + batch.kvBlockSize() + ") does not fit the backend's KV storage (" + kv.blocks() + " blocks of "
+                    + kv.blockSize() + ")");
+        }
         int half = headDim / 2;
         for (int r = 0; r < n; r++) {
             int pos = batch.position(r);
@@ -269,7 +278,10 @@ public final class CpuBackend implements ComputeBackend {
             if (pos >= maxContext) {
                 throw new IllegalArgumentException("row " + r + " position " + pos + " beyond the context limit " + maxContext);
             }
-            kv.rowOffset(batch.kvSeq(r), pos);
+            if (batch.kvSlot(r) < 0) {
+                throw new IllegalStateException("row " + r + ": KV sequence " + batch.kvSeq(r)
+                        + " has no reserved slot for position " + pos);
+            }
             if (slot < -1 || slot >= options.adapterSlots() || (slot >= 0 && slotAdapter[slot] == null)) {
                 throw new IllegalArgumentException("row " + r + " uses adapter slot " + slot + ", which holds no adapter");
             }
@@ -296,7 +308,7 @@ public final class CpuBackend implements ComputeBackend {
                 for (int h = 0; h < config.numKeyValueHeads(); h++) {
                     VectorKernels.rope(k, r * kvDim + h * headDim, headDim, cos, sin, r * half);
                 }
-                int off = kv.rowOffset(batch.kvSeq(r), batch.position(r));
+                int off = kv.rowOffset(batch.kvSlot(r));
                 System.arraycopy(k, r * kvDim, keys, off, kvDim);
                 System.arraycopy(v, r * kvDim, values, off, kvDim);
             }
@@ -457,7 +469,7 @@ public final class CpuBackend implements ComputeBackend {
             int kvOff = (h / group) * headDim;
             int qOff = r * qDim + h * headDim;
             int pos = batch.position(r);
-            int[] table = kv.blockTable(batch.kvSeq(r));
+            int[] table = batch.blockTable(r);
             for (int t = 0; t <= pos; t++) {
                 int off = (table[t / blockSize] * blockSize + t % blockSize) * kvDim + kvOff;
                 sc[t] = VectorKernels.dot(q, qOff, keys, off, headDim) * attnScale;

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.lora.AdapterConfig;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.Projection;
@@ -118,9 +120,10 @@ class MixedAdapterParityTest {
         return best;
     }
 
-    /** Runs the sequences through the backend like a continuous-batching scheduler would. */
-    private static void run(CpuBackend backend, List<Seq> seqs, long shuffleSeed) {
-        StepBatch batch = new StepBatch(64, 16, config.vocabSize());
+    /** Runs the sequences through the backend like a continuous-batching scheduler would; returns its allocator. */
+    private static KvBlockAllocator run(ComputeBackend backend, List<Seq> seqs, long shuffleSeed) {
+        KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+        StepBatch batch = new StepBatch(kv, 64, 16, config.vocabSize());
         Random rnd = new Random(shuffleSeed);
         List<Seq> order = new ArrayList<>(seqs);
         int[] rowSeq = new int[64];
@@ -134,10 +137,10 @@ class MixedAdapterParityTest {
                     continue;
                 }
                 if (s.kv < 0) {
-                    s.kv = backend.kvCache().open();
+                    s.kv = kv.open();
                 }
                 int count = s.fed < s.promptLength ? Math.min(s.chunk, s.promptLength - s.fed) : 1;
-                assertTrue(backend.kvCache().reserve(s.kv, s.fed + count));
+                assertTrue(kv.reserve(s.kv, s.fed + count));
                 for (int k = 0; k < count; k++) {
                     int pos = s.fed + k;
                     boolean want = pos >= s.promptLength - 1;
@@ -158,6 +161,7 @@ class MixedAdapterParityTest {
                 }
             }
         }
+        return kv;
     }
 
     private static List<Seq> scenario() {
@@ -188,7 +192,7 @@ class MixedAdapterParityTest {
     void shouldMatchEachSequenceRunAloneOnMergedWeights() {
         List<Seq> seqs = scenario();
         try (CpuBackend backend = backend(model)) {
-            run(backend, seqs, 3);
+            KvBlockAllocator kv = run(backend, seqs, 3);
             Map<String, ReferenceLlama> refs = new HashMap<>();
             for (int i = 0; i < seqs.size(); i++) {
                 Seq s = seqs.get(i);
@@ -211,9 +215,9 @@ class MixedAdapterParityTest {
                 }
             }
             for (Seq s : seqs) {
-                backend.kvCache().release(s.kv);
+                kv.release(s.kv);
             }
-            assertEquals(64, backend.kvCache().freeBlocks());
+            assertEquals(64, kv.freeBlocks());
         }
     }
 
@@ -255,12 +259,13 @@ class MixedAdapterParityTest {
     @Test
     void shouldRejectRowsWithoutKvRoomOrWithAnEmptySlot() {
         try (CpuBackend backend = backend(model)) {
-            StepBatch batch = new StepBatch(4, config.vocabSize());
-            int kv = backend.kvCache().open();
+            KvBlockAllocator allocator = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+            StepBatch batch = new StepBatch(allocator, 4, config.vocabSize());
+            int kv = allocator.open();
             batch.addRow(kv, 0, 1, -1, true);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend.step(batch));
             assertTrue(e.getMessage().contains("position 0"), e.getMessage());
-            backend.kvCache().reserve(kv, 1);
+            allocator.reserve(kv, 1);
             batch.clear();
             batch.addRow(kv, 0, 1, 1, true);
             IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> backend.step(batch));
