@@ -5,9 +5,9 @@ import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
 import dev.loraq.engine.cache.AdapterCache;
 import dev.loraq.engine.config.BackendType;
 import dev.loraq.engine.config.EngineConfig;
@@ -79,7 +79,7 @@ public final class Engine implements AutoCloseable {
         }
         Path modelDir = config.modelDir();
         long start = System.nanoTime();
-        this.model = LlamaModel.load(modelDir, config.weightFormat());
+        this.model = LlamaModel.load(modelDir);
         ModelConfig mc = model.config();
         this.heapEstimate = HeapEstimate.of(config, mc);
         this.tokenizer = Tokenizer.load(modelDir.resolve("tokenizer.json"));
@@ -90,8 +90,8 @@ public final class Engine implements AutoCloseable {
         int blocks = config.kvCacheTokens() / config.kvBlockSize();
         this.kvCapacityTokens = blocks * config.kvBlockSize();
         int maxRows = Math.max(config.maxNumBatchedTokens(), config.maxNumSeqs());
-        this.backend = new CpuBackend(model, new CpuBackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
-                config.kvBlockSize(), maxRows, config.threads()));
+        this.backend = new CpuBackend(model, new BackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
+                config.kvBlockSize(), maxRows, config.weightFormat(), config.threads()));
         this.adapterSource = config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null);
         this.adapters = new AdapterCache(adapterSource, backend, config.maxCpuLoras(), config.maxLoraRank());
         pinAdapters(config.pinnedAdapters());

@@ -1,7 +1,7 @@
 package dev.loraq.engine.bench;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
@@ -42,9 +42,9 @@ public final class BatchSweepBench {
         int tokens = s.steps() + s.warmup() + 1;
         int kvBlocks = maxBatch * (tokens / 16 + 2);
         List<Map<String, Object>> points = new ArrayList<>();
-        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(maxAdapters, s.rank(), kvBlocks, 16,
-                     maxBatch, s.threads()))) {
+        try (LlamaModel model = LlamaModel.load(dir);
+             CpuBackend backend = new CpuBackend(model, new BackendOptions(maxAdapters, s.rank(), kvBlocks, 16,
+                     maxBatch, WeightFormat.BF16, s.threads()))) {
             for (int a = 0; a < maxAdapters; a++) {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
@@ -41,9 +41,9 @@ public final class LoraOverheadBench {
         }
         int tokens = s.steps() + s.warmup() + 1;
         int kvBlocks = 2 * s.sequences() * (tokens / 16 + 1);
-        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(s.adapters(), s.rank(), kvBlocks, 16,
-                     s.sequences(), s.threads()))) {
+        try (LlamaModel model = LlamaModel.load(dir);
+             CpuBackend backend = new CpuBackend(model, new BackendOptions(s.adapters(), s.rank(), kvBlocks, 16,
+                     s.sequences(), WeightFormat.BF16, s.threads()))) {
             for (int a = 0; a < s.adapters(); a++) {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));

@@ -3,9 +3,9 @@ package dev.loraq.engine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
 import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;
@@ -43,7 +43,7 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LlamaModel m = LlamaModel.load(model, WeightFormat.valueOf(weightFormat.toUpperCase()))) {
+        try (LlamaModel m = LlamaModel.load(model)) {
             int vocab = m.config().vocabSize();
             int n = tokens.size();
             LoraWeights weights = null;
@@ -56,8 +56,8 @@ final class LogitsCommand implements Callable<Integer> {
             }
             int blockSize = 16;
             int rank = weights == null ? 1 : weights.rank();
-            try (CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(1, rank,
-                    KvBlockAllocator.blocksFor(n, blockSize), blockSize, n, 0))) {
+            try (CpuBackend backend = new CpuBackend(m, new BackendOptions(1, rank,
+                    KvBlockAllocator.blocksFor(n, blockSize), blockSize, n, WeightFormat.valueOf(weightFormat.toUpperCase()), 0))) {
                 int slot = -1;
                 if (weights != null) {
                     backend.installAdapter(0, weights);

@@ -3,7 +3,7 @@ package dev.loraq.engine.cache;
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.TestModels;
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
 import dev.loraq.engine.model.LlamaModel;
@@ -29,8 +29,8 @@ class AdapterCacheTest {
 
     @BeforeEach
     void open() {
-        model = LlamaModel.load(TestModels.tinyModel(), WeightFormat.BF16);
-        backend = new CpuBackend(model, new CpuBackendOptions(2, 16, 64, 16, 32, 1));
+        model = LlamaModel.load(TestModels.tinyModel());
+        backend = new CpuBackend(model, new BackendOptions(2, 16, 64, 16, 32, WeightFormat.BF16, 1));
         cache = new AdapterCache(new LocalFolderAdapterSource(TestModels.adaptersDir()), backend, 3, 16);
     }
 

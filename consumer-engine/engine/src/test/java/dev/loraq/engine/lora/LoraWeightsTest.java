@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.SafetensorsWriter;
@@ -133,8 +133,8 @@ class LoraWeightsTest {
         SyntheticAdapterWriter.write(adapter, BASE, 32, 64, Set.of(Projection.Q), 5);
         LoraWeights w = LoraWeights.load("tenant-x/big", config(32, Set.of(Projection.Q)),
                 adapter.resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
-        try (LlamaModel m = LlamaModel.load(model, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(2, 16, 8, 16, 8, 1))) {
+        try (LlamaModel m = LlamaModel.load(model);
+             CpuBackend backend = new CpuBackend(m, new BackendOptions(2, 16, 8, 16, 8, WeightFormat.BF16, 1))) {
             AdapterLoadException e = assertThrows(AdapterLoadException.class, () -> backend.installAdapter(1, w));
             assertEquals(AdapterLoadException.Code.RANK_ABOVE_LIMIT, e.code());
             assertEquals("tenant-x/big", e.adapterId());
@@ -162,8 +162,8 @@ class LoraWeightsTest {
                 dir.resolve("two").resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
         float[] before = one.packed().clone();
         float[] bBefore = one.b(1, Projection.DOWN);
-        try (LlamaModel m = LlamaModel.load(model, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(2, 16, 8, 16, 8, 1))) {
+        try (LlamaModel m = LlamaModel.load(model);
+             CpuBackend backend = new CpuBackend(m, new BackendOptions(2, 16, 8, 16, 8, WeightFormat.BF16, 1))) {
             backend.installAdapter(0, one);
             backend.installAdapter(0, two);
             backend.installAdapter(1, one);

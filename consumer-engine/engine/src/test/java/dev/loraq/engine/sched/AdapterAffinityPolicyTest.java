@@ -3,7 +3,7 @@ package dev.loraq.engine.sched;
 import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.TestModels;
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.cache.AdapterCache;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
 import dev.loraq.engine.model.LlamaModel;
@@ -37,8 +37,8 @@ class AdapterAffinityPolicyTest {
 
     @BeforeAll
     static void openModel() throws IOException {
-        model = LlamaModel.load(TestModels.tinyModel(), WeightFormat.BF16);
-        backend = new CpuBackend(model, new CpuBackendOptions(2, 16, 64, 16, 32, 1));
+        model = LlamaModel.load(TestModels.tinyModel());
+        backend = new CpuBackend(model, new BackendOptions(2, 16, 64, 16, 32, WeightFormat.BF16, 1));
         tokenizer = Tokenizer.load(TestModels.tinyModel().resolve("tokenizer.json"));
     }
 

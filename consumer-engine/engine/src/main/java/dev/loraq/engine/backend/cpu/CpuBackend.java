@@ -5,12 +5,12 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.Projection;
-import dev.loraq.engine.model.LayerWeights;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.RotaryEmbedding;
@@ -30,15 +30,17 @@ import dev.loraq.engine.tensor.WeightMatrix;
  * a reference to the {@link LoraWeights} packed array, laid out that way at load and never written, plus
  * offsets into it.
  *
- * <p>All buffers are allocated at construction; a step does not allocate. One thread drives the backend.
+ * <p>The base weights are prepared from the stored model at construction in the kernels' layout
+ * ({@link CpuWeights}: bf16 in place or int8), the KV values live in host arrays ({@link CpuKvStorage}).
+ * All buffers are allocated at construction; a step does not allocate. One thread drives the backend.
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
     private static final int PROJECTIONS = Projection.values().length;
 
-    private final LlamaModel model;
+    private final CpuWeights weights;
     private final ModelConfig config;
-    private final CpuBackendOptions options;
+    private final BackendOptions options;
     private final ComputePool pool;
     private final CpuKvStorage kv;
     private final RotaryEmbedding rotary;
@@ -102,12 +104,14 @@ public final class CpuBackend implements ComputeBackend {
     private final ComputePool.Job expandJob = this::expandPart;
     private final ComputePool.Job attentionJob = this::attentionPart;
 
-    public CpuBackend(LlamaModel model, CpuBackendOptions options) {
-        this.model = model;
-        this.config = model.config();
+    /** Prepares the model's weights in the CPU layout of {@code options.weightFormat()}; the model must outlive this. */
+    public CpuBackend(LlamaModel stored, BackendOptions options) {
+        this.config = stored.config();
         this.options = options;
-        this.pool = new ComputePool(options.effectiveThreads());
+        // Storage first: a KV budget it refuses then leaves no prepared weights or threads behind.
         this.kv = new CpuKvStorage(config.numHiddenLayers(), config.kvDim(), options.kvBlockSize(), options.kvBlocks());
+        this.weights = CpuWeights.prepare(stored, options.weightFormat());
+        this.pool = new ComputePool(options.effectiveThreads());
         this.rotary = new RotaryEmbedding(config);
         this.hidden = config.hiddenSize();
         this.qDim = config.queryDim();
@@ -153,7 +157,7 @@ public final class CpuBackend implements ComputeBackend {
         segEnd = new int[slots + 1];
         slotCount = new int[slots + 1];
         LOG.info("cpu backend ready model={} format={} threads={} species={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
-                model.dir(), model.format(), pool.threads(), VectorKernels.species(), slots, options.maxLoraRank(),
+                stored.dir(), weights.format(), pool.threads(), VectorKernels.species(), slots, options.maxLoraRank(),
                 options.kvBlocks(), options.kvBlockSize(), maxRows);
     }
 
@@ -187,8 +191,9 @@ public final class CpuBackend implements ComputeBackend {
         return kv.blockSize();
     }
 
-    public LlamaModel model() {
-        return model;
+    /** Weight bytes one decode step streams in the prepared format (for the decode benchmark's bandwidth). */
+    public long streamedBytesPerToken() {
+        return weights.streamedBytesPerToken();
     }
 
     @Override
@@ -285,13 +290,13 @@ public final class CpuBackend implements ComputeBackend {
             if (slot < -1 || slot >= options.adapterSlots() || (slot >= 0 && slotAdapter[slot] == null)) {
                 throw new IllegalArgumentException("row " + r + " uses adapter slot " + slot + ", which holds no adapter");
             }
-            model.embedding().rowToFloats(batch.token(r), x, r * hidden);
+            weights.embedding().rowToFloats(batch.token(r), x, r * hidden);
             rotary.cosSin(pos, cos, sin, r * half);
         }
         orderRowsBySlot(batch, n);
         jobBatch = batch;
         for (int l = 0; l < config.numHiddenLayers(); l++) {
-            LayerWeights lw = model.layer(l);
+            LayerWeights lw = weights.layer(l);
             jobLayer = l;
             for (int r = 0; r < n; r++) {
                 VectorKernels.rmsnorm(x, r * hidden, lw.inputNorm(), xb, r * hidden, hidden, eps);
@@ -329,12 +334,12 @@ public final class CpuBackend implements ComputeBackend {
         for (int r = 0; r < n; r++) {
             int lr = batch.logitsRowOf(r);
             if (lr >= 0) {
-                VectorKernels.rmsnorm(x, r * hidden, model.finalNorm(), xb, lr * hidden, hidden, eps);
+                VectorKernels.rmsnorm(x, r * hidden, weights.finalNorm(), xb, lr * hidden, hidden, eps);
                 nl = Math.max(nl, lr + 1);
             }
         }
         if (nl > 0) {
-            matmul(model.lmHead(), xb, nl, batch.logits());
+            matmul(weights.lmHead(), xb, nl, batch.logits());
         }
         jobBatch = null;
     }
@@ -486,5 +491,6 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void close() {
         pool.close();
+        weights.close();
     }
 }

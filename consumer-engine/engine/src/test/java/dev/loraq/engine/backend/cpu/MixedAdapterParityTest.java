@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.kv.KvBlockAllocator;
@@ -68,7 +69,7 @@ class MixedAdapterParityTest {
             adapters.put(s.id, LoraWeights.load(s.id, new AdapterConfig(s.rank, s.alpha, s.targets, false, "tiny"),
                     a.resolve(SyntheticAdapterWriter.WEIGHTS_FILE), config));
         }
-        model = LlamaModel.load(modelDir, WeightFormat.BF16);
+        model = LlamaModel.load(modelDir);
     }
 
     @AfterAll
@@ -179,8 +180,8 @@ class MixedAdapterParityTest {
         return seqs;
     }
 
-    private static CpuBackend backend(LlamaModel m) {
-        CpuBackend b = new CpuBackend(m, new CpuBackendOptions(6, 16, 64, 4, 64, 2));
+    private static CpuBackend backend(WeightFormat format) {
+        CpuBackend b = new CpuBackend(model, new BackendOptions(6, 16, 64, 4, 64, format, 2));
         b.installAdapter(0, adapters.get("qv-r4"));
         b.installAdapter(2, adapters.get("all-r8"));
         b.installAdapter(3, adapters.get("mlp-r16"));
@@ -191,7 +192,7 @@ class MixedAdapterParityTest {
     @Test
     void shouldMatchEachSequenceRunAloneOnMergedWeights() {
         List<Seq> seqs = scenario();
-        try (CpuBackend backend = backend(model)) {
+        try (CpuBackend backend = backend(WeightFormat.BF16)) {
             KvBlockAllocator kv = run(backend, seqs, 3);
             Map<String, ReferenceLlama> refs = new HashMap<>();
             for (int i = 0; i < seqs.size(); i++) {
@@ -224,7 +225,7 @@ class MixedAdapterParityTest {
     @Test
     void adaptersShouldVisiblyChangeTheLogits() {
         List<Seq> seqs = scenario();
-        try (CpuBackend backend = backend(model)) {
+        try (CpuBackend backend = backend(WeightFormat.BF16)) {
             run(backend, seqs, 5);
         }
         int lastPrompt = 8;
@@ -240,10 +241,10 @@ class MixedAdapterParityTest {
     void int8WeightsShouldStayCloseToBf16OnTheMixedBatch() {
         List<Seq> bf = scenario();
         List<Seq> q8 = scenario();
-        try (CpuBackend backend = backend(model)) {
+        try (CpuBackend backend = backend(WeightFormat.BF16)) {
             run(backend, bf, 9);
         }
-        try (LlamaModel m8 = LlamaModel.load(modelDir, WeightFormat.INT8); CpuBackend backend = backend(m8)) {
+        try (CpuBackend backend = backend(WeightFormat.INT8)) {
             run(backend, q8, 9);
         }
         // Compare the first logits of each sequence (same inputs: the prompt).
@@ -258,7 +259,7 @@ class MixedAdapterParityTest {
 
     @Test
     void shouldRejectRowsWithoutKvRoomOrWithAnEmptySlot() {
-        try (CpuBackend backend = backend(model)) {
+        try (CpuBackend backend = backend(WeightFormat.BF16)) {
             KvBlockAllocator allocator = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
             StepBatch batch = new StepBatch(allocator, 4, config.vocabSize());
             int kv = allocator.open();
