@@ -6,6 +6,7 @@ import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
+import dev.loraq.engine.config.ConfigException;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.text.ChatMessage;
@@ -79,6 +80,15 @@ class EngineTest {
             assertEquals(a.finishReason(), b.finishReason());
         }
         assertTrue(engine.stats().scheduler().meanBatchSize() > 1.0, "requests were batched together");
+    }
+
+    @Test
+    void shouldRefuseABackendWhoseModuleIsMissingAtStart() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Engine.open(TestModels.config(EngineConfig.BACKEND, "cuda")));
+        assertEquals(EngineConfig.BACKEND, e.key());
+        assertTrue(e.getMessage().contains("consumer-engine/engine-cuda") && e.getMessage().contains("loraq-engine-cuda-")
+                && !e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test
