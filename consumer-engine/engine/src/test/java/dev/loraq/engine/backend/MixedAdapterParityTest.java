@@ -1,4 +1,4 @@
-package dev.loraq.engine.backend.cpu;
+package dev.loraq.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,9 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.loraq.engine.backend.BackendOptions;
-import dev.loraq.engine.backend.ComputeBackend;
-import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.lora.AdapterConfig;
 import dev.loraq.engine.lora.LoraWeights;
@@ -34,10 +31,11 @@ import dev.loraq.engine.synth.SyntheticAdapterWriter;
 import dev.loraq.engine.synth.SyntheticModelWriter;
 
 /**
- * The engine's central promise: one step mixing base-only rows, several adapters of different ranks and
- * target sets, prefill chunks and decodes gives each sequence the logits it would get alone on a model with
- * that adapter merged into the weights.
+ * The engine's central promise, on every backend present: one step mixing base-only rows, several adapters of
+ * different ranks and target sets, prefill chunks and decodes gives each sequence the logits it would get alone on
+ * a model with that adapter merged into the weights.
  */
+@EveryBackend
 class MixedAdapterParityTest {
     private static final int GENERATE = 5;
     private static final float TOLERANCE = 2e-3f;
@@ -57,6 +55,12 @@ class MixedAdapterParityTest {
             new AdapterSpec("all-r8", 8, 16, EnumSet.allOf(Projection.class)),
             new AdapterSpec("mlp-r16", 16, 16, EnumSet.of(Projection.O, Projection.GATE, Projection.UP, Projection.DOWN)),
             new AdapterSpec("kd-r2", 2, 6, EnumSet.of(Projection.K, Projection.DOWN)));
+
+    private final ComputeBackendProvider provider;
+
+    MixedAdapterParityTest(ComputeBackendProvider provider) {
+        this.provider = provider;
+    }
 
     @BeforeAll
     static void writeModelAndAdapters() {
@@ -180,8 +184,8 @@ class MixedAdapterParityTest {
         return seqs;
     }
 
-    private static CpuBackend backend(WeightFormat format) {
-        CpuBackend b = new CpuBackend(model, new BackendOptions(6, 16, 64, 4, 64, format, 2));
+    private ComputeBackend backend(WeightFormat format) {
+        ComputeBackend b = provider.open(model, new BackendOptions(6, 16, 64, 4, 64, format, 2));
         b.installAdapter(0, adapters.get("qv-r4"));
         b.installAdapter(2, adapters.get("all-r8"));
         b.installAdapter(3, adapters.get("mlp-r16"));
@@ -192,7 +196,7 @@ class MixedAdapterParityTest {
     @Test
     void shouldMatchEachSequenceRunAloneOnMergedWeights() {
         List<Seq> seqs = scenario();
-        try (CpuBackend backend = backend(WeightFormat.BF16)) {
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
             KvBlockAllocator kv = run(backend, seqs, 3);
             Map<String, ReferenceLlama> refs = new HashMap<>();
             for (int i = 0; i < seqs.size(); i++) {
@@ -225,7 +229,7 @@ class MixedAdapterParityTest {
     @Test
     void adaptersShouldVisiblyChangeTheLogits() {
         List<Seq> seqs = scenario();
-        try (CpuBackend backend = backend(WeightFormat.BF16)) {
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
             run(backend, seqs, 5);
         }
         int lastPrompt = 8;
@@ -241,10 +245,10 @@ class MixedAdapterParityTest {
     void int8WeightsShouldStayCloseToBf16OnTheMixedBatch() {
         List<Seq> bf = scenario();
         List<Seq> q8 = scenario();
-        try (CpuBackend backend = backend(WeightFormat.BF16)) {
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
             run(backend, bf, 9);
         }
-        try (CpuBackend backend = backend(WeightFormat.INT8)) {
+        try (ComputeBackend backend = backend(WeightFormat.INT8)) {
             run(backend, q8, 9);
         }
         // Compare the first logits of each sequence (same inputs: the prompt).
@@ -259,7 +263,7 @@ class MixedAdapterParityTest {
 
     @Test
     void shouldRejectRowsWithoutKvRoomOrWithAnEmptySlot() {
-        try (CpuBackend backend = backend(WeightFormat.BF16)) {
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
             KvBlockAllocator allocator = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
             StepBatch batch = new StepBatch(allocator, 4, config.vocabSize());
             int kv = allocator.open();
