@@ -56,8 +56,7 @@ public final class LlamaModel implements AutoCloseable {
                             config.outFeatures(pr), config.inFeatures(pr));
                 }
                 layers.add(new StoredLayer(tensor(files, p + "input_layernorm.weight", h),
-                        proj[0], proj[1], proj[2], proj[3],
-                        tensor(files, p + "post_attention_layernorm.weight", h), proj[4], proj[5], proj[6]));
+                        tensor(files, p + "post_attention_layernorm.weight", h), List.of(proj)));
             }
             StoredTensor finalNorm = tensor(files, "model.norm.weight", h);
             StoredTensor lmHead;

@@ -1,18 +1,22 @@
 package dev.loraq.engine.model;
 
-/** One decoder layer's tensors as stored: the two norms and the seven projections, shapes checked against the config. */
-public record StoredLayer(StoredTensor inputNorm, StoredTensor q, StoredTensor k, StoredTensor v, StoredTensor o,
-                          StoredTensor postAttentionNorm, StoredTensor gate, StoredTensor up, StoredTensor down) {
+import java.util.List;
+
+/**
+ * One decoder layer's tensors as stored, shapes checked against the config: the two norms and the seven
+ * projections, listed in {@link Projection} order.
+ */
+public record StoredLayer(StoredTensor inputNorm, StoredTensor postAttentionNorm, List<StoredTensor> projections) {
+
+    public StoredLayer {
+        if (projections.size() != Projection.values().length) {
+            throw new IllegalArgumentException("a layer has " + Projection.values().length + " projections, got "
+                    + projections.size());
+        }
+        projections = List.copyOf(projections);
+    }
 
     public StoredTensor projection(Projection p) {
-        return switch (p) {
-            case Q -> q;
-            case K -> k;
-            case V -> v;
-            case O -> o;
-            case GATE -> gate;
-            case UP -> up;
-            case DOWN -> down;
-        };
+        return projections.get(p.ordinal());
     }
 }

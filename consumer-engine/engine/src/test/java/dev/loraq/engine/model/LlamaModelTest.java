@@ -27,10 +27,10 @@ class LlamaModelTest {
             ModelConfig c = m.config();
             assertEquals(ModelPreset.TINY.toConfig(), c);
             assertEquals(2, m.layers().size());
-            assertEquals(172, m.layer(1).down().cols());
-            assertEquals(32, m.layer(0).k().rows());
+            assertEquals(172, m.layer(1).projection(Projection.DOWN).cols());
+            assertEquals(32, m.layer(0).projection(Projection.K).rows());
             assertEquals("lm_head.weight", m.lmHead().name());
-            assertEquals(DType.BF16, m.layer(0).gate().dtype());
+            assertEquals(DType.BF16, m.layer(0).projection(Projection.GATE).dtype());
             assertEquals(1, c.bosTokenId());
             assertEquals(List.of(2), c.eosTokenIds());
             assertEquals(c.hiddenSize(), m.finalNorm().rows());
@@ -44,8 +44,8 @@ class LlamaModelTest {
                 List.of(2));
         SyntheticModelWriter.write(dir, tied, 3, DType.F32);
         try (LlamaModel m = LlamaModel.load(dir)) {
-            assertEquals(DType.F32, m.layer(0).q().dtype(), "stored weights are not converted");
-            assertEquals(32L * 32 * 4, m.layer(0).q().data().byteSize());
+            assertEquals(DType.F32, m.layer(0).projection(Projection.Q).dtype(), "stored weights are not converted");
+            assertEquals(32L * 32 * 4, m.layer(0).projection(Projection.Q).data().byteSize());
             assertTrue(m.lmHead() == m.embedding() && m.tiedLmHead(), "tied lm_head should be the embedding");
         }
     }

@@ -19,7 +19,7 @@ class RunCommandTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute("run", "--set", "bootstrap.servers=127.0.0.1:9", "--set",
-                "schema.registry.url=http://127.0.0.1:9/apis/ccompat/v7", "--set", "model-dir=" + modelDir,
+                "schema.registry.url=http://127.0.0.1:9/apis/ccompat/v7", "--set", "model.dir=" + modelDir,
                 "--set", "backend=cuda");
         String out = err.toString().strip();
         assertEquals(2, exit, out);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.WeightFormat;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelWriter;
@@ -34,7 +35,7 @@ class CpuWeightsTest {
                 assertEquals(32, m.layer(0).k().rows());
                 assertInstanceOf(Bf16Matrix.class, m.lmHead());
                 assertEquals(c.hiddenSize(), m.finalNorm().length);
-                assertTrue(((Bf16Matrix) m.layer(0).q()).segment().address() == stored.layer(0).q().data().address(),
+                assertTrue(((Bf16Matrix) m.layer(0).q()).segment().address() == stored.layer(0).projection(Projection.Q).data().address(),
                         "bf16 weights are used where they are mapped, not copied");
             }
             try (CpuWeights m = CpuWeights.prepare(stored, WeightFormat.INT8)) {
@@ -53,7 +54,7 @@ class CpuWeightsTest {
         try (LlamaModel stored = LlamaModel.load(dir); CpuWeights m = CpuWeights.prepare(stored, WeightFormat.BF16)) {
             assertInstanceOf(Bf16Matrix.class, m.layer(0).q());
             assertTrue(m.lmHead() == m.embedding(), "tied lm_head should reuse the embedding");
-            float[] q = stored.layer(0).q().toFloats();
+            float[] q = stored.layer(0).projection(Projection.Q).toFloats();
             assertEquals(q[33], m.layer(0).q().get(1, 1), Math.abs(q[33]) / 128, "converted within bf16 precision");
         }
     }
