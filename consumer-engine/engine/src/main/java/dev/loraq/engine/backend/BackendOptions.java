@@ -18,9 +18,9 @@ public record BackendOptions(int adapterSlots, int maxLoraRank, int kvBlocks, in
     public BackendOptions {
         if (adapterSlots < 0 || maxLoraRank < 1 || kvBlocks < 1 || kvBlockSize < 1 || maxBatchRows < 1 || threads < 0
                 || weightFormat == null) {
-            throw new IllegalArgumentException("invalid backend options: " + adapterSlots + " slots, rank " + maxLoraRank
-                    + ", " + kvBlocks + " KV blocks of " + kvBlockSize + ", " + maxBatchRows + " rows, " + weightFormat
-                    + " weights, " + threads + " threads");
+            throw new IllegalArgumentException("invalid backend options: " + adapterSlots + " slots, rank "
+                    + maxLoraRank + ", " + kvBlocks + " KV blocks of " + kvBlockSize + ", " + maxBatchRows + " rows, "
+                    + weightFormat + " weights, " + threads + " threads");
         }
     }
 

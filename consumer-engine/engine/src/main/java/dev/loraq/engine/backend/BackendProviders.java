@@ -36,8 +36,8 @@ public final class BackendProviders {
         for (ComputeBackendProvider p : providers) {
             ComputeBackendProvider other = byType.putIfAbsent(p.type(), p);
             if (other != null) {
-                throw new IllegalStateException("two providers of backend " + p.type().configValue() + " on the class path: "
-                        + other.getClass().getName() + " and " + p.getClass().getName());
+                throw new IllegalStateException("two providers of backend " + p.type().configValue()
+                        + " on the class path: " + other.getClass().getName() + " and " + p.getClass().getName());
             }
         }
         return new BackendProviders(byType);
@@ -57,11 +57,13 @@ public final class BackendProviders {
     public ComputeBackendProvider require(BackendType type) {
         ComputeBackendProvider p = byType.get(type);
         if (p == null) {
-            String present = byType.keySet().stream().map(t -> "backend=" + t.configValue()).collect(Collectors.joining(" or "));
-            throw new ConfigException(EngineConfig.BACKEND, "invalid value " + type.configValue() + " for configuration '"
-                    + EngineConfig.BACKEND + "': the " + type.configValue() + " backend is not on the class path; it comes "
-                    + "with module " + type.module() + " (" + type.artifactId() + "-" + engineVersion() + ".jar): put that "
-                    + "jar on the engine's class path" + (present.isEmpty() ? "" : ", or use " + present));
+            String present = byType.keySet().stream().map(t -> "backend=" + t.configValue())
+                    .collect(Collectors.joining(" or "));
+            throw new ConfigException(EngineConfig.BACKEND, "invalid value " + type.configValue()
+                    + " for configuration '" + EngineConfig.BACKEND + "': the " + type.configValue()
+                    + " backend is not on the class path; it comes with module " + type.module() + " ("
+                    + type.artifactId() + "-" + engineVersion() + ".jar): put that jar on the engine's class path"
+                    + (present.isEmpty() ? "" : ", or use " + present));
         }
         return p;
     }

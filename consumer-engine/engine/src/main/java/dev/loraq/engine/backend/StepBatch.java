@@ -120,7 +120,7 @@ public final class StepBatch {
         return kvSlot[row];
     }
 
-    /** The row's sequence's block table: position t lives in slot table[t / kvBlockSize] * kvBlockSize + t % kvBlockSize. */
+    /** The row's sequence's block table: position t is in slot table[t / kvBlockSize] * kvBlockSize + t % kvBlockSize. */
     public int[] blockTable(int row) {
         return blockTable[row];
     }

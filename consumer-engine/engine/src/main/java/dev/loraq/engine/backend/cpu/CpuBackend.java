@@ -104,7 +104,7 @@ public final class CpuBackend implements ComputeBackend {
     private final ComputePool.Job expandJob = this::expandPart;
     private final ComputePool.Job attentionJob = this::attentionPart;
 
-    /** Prepares the model's weights in the CPU layout of {@code options.weightFormat()}; the model must outlive this. */
+    /** Prepares the model's weights in the CPU layout of {@code options.weightFormat()}; the model must outlive it. */
     public CpuBackend(LlamaModel stored, BackendOptions options) {
         this.config = stored.config();
         this.options = options;
