@@ -5,11 +5,11 @@ import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.backend.BackendProviders;
 import dev.loraq.engine.backend.ComputeBackend;
-import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.ComputeBackendProvider;
 import dev.loraq.engine.cache.AdapterCache;
-import dev.loraq.engine.config.BackendType;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;
@@ -73,13 +73,11 @@ public final class Engine implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Engine(EngineConfig config) throws IOException {
-        if (config.backend() != BackendType.CPU) {
-            throw new IllegalArgumentException("backend '" + config.backend().name().toLowerCase()
-                    + "' is not available in this build; use backend=cpu");
-        }
+        // Before anything loads: a backend whose module is missing fails the start at once, naming the module.
+        ComputeBackendProvider provider = BackendProviders.onClassPath().require(config.backend());
         Path modelDir = config.modelDir();
         long start = System.nanoTime();
-        this.model = LlamaModel.load(modelDir, config.weightFormat());
+        this.model = LlamaModel.load(modelDir);
         ModelConfig mc = model.config();
         this.heapEstimate = HeapEstimate.of(config, mc);
         this.tokenizer = Tokenizer.load(modelDir.resolve("tokenizer.json"));
@@ -88,10 +86,10 @@ public final class Engine implements AutoCloseable {
         this.maxModelLen = config.maxModelLen() == 0 ? mc.maxPositionEmbeddings()
                 : Math.min(config.maxModelLen(), mc.maxPositionEmbeddings());
         int blocks = config.kvCacheTokens() / config.kvBlockSize();
-        this.kvCapacityTokens = blocks * config.kvBlockSize();
         int maxRows = Math.max(config.maxNumBatchedTokens(), config.maxNumSeqs());
-        this.backend = new CpuBackend(model, new CpuBackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
-                config.kvBlockSize(), maxRows, config.threads()));
+        this.backend = provider.open(model, new BackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
+                config.kvBlockSize(), maxRows, config.weightFormat(), config.threads()));
+        this.kvCapacityTokens = backend.kvBlocks() * backend.kvBlockSize();
         this.adapterSource = config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null);
         this.adapters = new AdapterCache(adapterSource, backend, config.maxCpuLoras(), config.maxLoraRank());
         pinAdapters(config.pinnedAdapters());
@@ -106,9 +104,10 @@ public final class Engine implements AutoCloseable {
         this.schedulerThread = new Thread(scheduler, "loraq-scheduler");
         schedulerThread.setDaemon(true);
         schedulerThread.start();
-        log.info("engine ready model={} layers={} hidden={} format={} maxLoras={} kvTokens={} policy={} loadMs={}",
-                modelId, mc.numHiddenLayers(), mc.hiddenSize(), config.weightFormat(), config.maxLoras(),
-                kvCapacityTokens, policy.name(), (System.nanoTime() - start) / 1_000_000);
+        log.info("engine ready model={} backend={} layers={} hidden={} format={} maxLoras={} kvTokens={} policy={} "
+                        + "loadMs={}", modelId, config.backend().configValue(), mc.numHiddenLayers(), mc.hiddenSize(),
+                config.weightFormat(), config.maxLoras(), kvCapacityTokens, policy.name(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Loads pinned adapters into their slots before the scheduler thread owns the cache; a bad one fails the start. */

@@ -6,6 +6,9 @@ import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
+import dev.loraq.engine.backend.ComputeBackendProvider;
+import dev.loraq.engine.backend.EveryBackendTest;
+import dev.loraq.engine.config.ConfigException;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.text.ChatMessage;
@@ -54,8 +57,8 @@ class EngineTest {
         return assertInstanceOf(InvalidRequestException.class, e.getCause());
     }
 
-    @Test
-    void shouldGiveEachSequenceTheSameTokensInABatchAsAlone() {
+    @EveryBackendTest
+    void shouldGiveEachSequenceTheSameTokensInABatchAsAlone(ComputeBackendProvider provider) {
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             // Half greedy, half sampled with a per-request seed.
@@ -63,22 +66,33 @@ class EngineTest {
                     : new SamplingParams(6 + i % 5, 0.9, 40, 0.95, 1000L + i, List.of(), List.of());
             requests.add(request(i, s));
         }
-        List<GenerationResult> alone = new ArrayList<>();
-        for (GenerationRequest r : requests) {
-            alone.add(engine.submit(r).join());
+        try (Engine onBackend = Engine.open(TestModels.config(EngineConfig.BACKEND, provider.type().configValue()))) {
+            List<GenerationResult> alone = new ArrayList<>();
+            for (GenerationRequest r : requests) {
+                alone.add(onBackend.submit(r).join());
+            }
+            List<CompletableFuture<GenerationResult>> together = new ArrayList<>();
+            for (GenerationRequest r : requests) {
+                together.add(onBackend.submit(r));
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                GenerationResult a = alone.get(i);
+                GenerationResult b = together.get(i).join();
+                assertArrayEquals(a.tokenIds(), b.tokenIds(), "tokens of request " + i + " (adapter " + ADAPTERS[i % ADAPTERS.length] + ")");
+                assertEquals(a.text(), b.text());
+                assertEquals(a.finishReason(), b.finishReason());
+            }
+            assertTrue(onBackend.stats().scheduler().meanBatchSize() > 1.0, "requests were batched together");
         }
-        List<CompletableFuture<GenerationResult>> together = new ArrayList<>();
-        for (GenerationRequest r : requests) {
-            together.add(engine.submit(r));
-        }
-        for (int i = 0; i < requests.size(); i++) {
-            GenerationResult a = alone.get(i);
-            GenerationResult b = together.get(i).join();
-            assertArrayEquals(a.tokenIds(), b.tokenIds(), "tokens of request " + i + " (adapter " + ADAPTERS[i % ADAPTERS.length] + ")");
-            assertEquals(a.text(), b.text());
-            assertEquals(a.finishReason(), b.finishReason());
-        }
-        assertTrue(engine.stats().scheduler().meanBatchSize() > 1.0, "requests were batched together");
+    }
+
+    @Test
+    void shouldRefuseABackendWhoseModuleIsMissingAtStart() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Engine.open(TestModels.config(EngineConfig.BACKEND, "cuda")));
+        assertEquals(EngineConfig.BACKEND, e.key());
+        assertTrue(e.getMessage().contains("consumer-engine/engine-cuda") && e.getMessage().contains("loraq-engine-cuda-")
+                && !e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

@@ -1,15 +1,25 @@
 package dev.loraq.engine.backend;
 
+import dev.loraq.engine.kv.KvBlockAllocator;
+
 /**
  * The rows of one forward step, reusable and preallocated. A row is one token of one sequence at one
  * position; a prefill chunk is several rows of the same sequence at consecutive positions. Rows that ask
  * for logits get a logits row, numbered in the order they were added.
+ *
+ * <p>Each row carries where its sequence's K/V live, read from the {@link KvBlockAllocator} when the row is
+ * added: the sequence's block table (for attention over positions 0..position) and the slot of the row's own
+ * position (where the step writes its K/V), or -1 when that position is not reserved, which the backend refuses.
+ * Reserve before adding rows: the table is the allocator's array of that moment.
  */
 public final class StepBatch {
+    private final KvBlockAllocator kv;
     private final int maxRows;
     private final int maxLogitsRows;
     private final int vocabSize;
     private final int[] kvSeq;
+    private final int[] kvSlot;
+    private final int[][] blockTable;
     private final int[] position;
     private final int[] token;
     private final int[] adapterSlot;
@@ -18,19 +28,25 @@ public final class StepBatch {
     private int rows;
     private int logitsRows;
 
-    public StepBatch(int maxRows, int vocabSize) {
-        this(maxRows, maxRows, vocabSize);
+    public StepBatch(KvBlockAllocator kv, int maxRows, int vocabSize) {
+        this(kv, maxRows, maxRows, vocabSize);
     }
 
-    /** @param maxLogitsRows most rows per step that want logits (the logits buffer is maxLogitsRows x vocab) */
-    public StepBatch(int maxRows, int maxLogitsRows, int vocabSize) {
+    /**
+     * @param kv the allocator of the backend's KV storage, whose sequences the rows belong to
+     * @param maxLogitsRows most rows per step that want logits (the logits buffer is maxLogitsRows x vocab)
+     */
+    public StepBatch(KvBlockAllocator kv, int maxRows, int maxLogitsRows, int vocabSize) {
         if (maxRows < 1 || maxLogitsRows < 1 || maxLogitsRows > maxRows) {
             throw new IllegalArgumentException("need 1 <= maxLogitsRows <= maxRows, got " + maxLogitsRows + ", " + maxRows);
         }
+        this.kv = kv;
         this.maxRows = maxRows;
         this.maxLogitsRows = maxLogitsRows;
         this.vocabSize = vocabSize;
         this.kvSeq = new int[maxRows];
+        this.kvSlot = new int[maxRows];
+        this.blockTable = new int[maxRows][];
         this.position = new int[maxRows];
         this.token = new int[maxRows];
         this.adapterSlot = new int[maxRows];
@@ -46,6 +62,7 @@ public final class StepBatch {
     /**
      * Adds a row.
      *
+     * @param kvSeq an open sequence of the batch's {@link KvBlockAllocator}
      * @param adapterSlot the adapter slot whose LoRA applies, or -1 for the base model only
      * @return the row's logits row index, or -1 when it did not ask for logits
      */
@@ -59,6 +76,7 @@ public final class StepBatch {
         if (position < 0) {
             throw new IllegalArgumentException("negative position " + position);
         }
+        int[] table = kv.blockTable(kvSeq);
         int lr = -1;
         if (wantLogits) {
             if (logitsRows == maxLogitsRows) {
@@ -67,6 +85,8 @@ public final class StepBatch {
             lr = logitsRows++;
         }
         this.kvSeq[rows] = kvSeq;
+        this.kvSlot[rows] = kv.reservedSlot(kvSeq, position);
+        this.blockTable[rows] = table;
         this.position[rows] = position;
         this.token[rows] = token;
         this.adapterSlot[rows] = adapterSlot;
@@ -93,6 +113,26 @@ public final class StepBatch {
 
     public int kvSeq(int row) {
         return kvSeq[row];
+    }
+
+    /** The KV storage slot of the row's position (where its K/V go), or -1 when the position is not reserved. */
+    public int kvSlot(int row) {
+        return kvSlot[row];
+    }
+
+    /** The row's sequence's block table: position t is in slot table[t / kvBlockSize] * kvBlockSize + t % kvBlockSize. */
+    public int[] blockTable(int row) {
+        return blockTable[row];
+    }
+
+    /** Tokens per block of the allocator the rows come from; the backend's storage must use the same. */
+    public int kvBlockSize() {
+        return kv.blockSize();
+    }
+
+    /** Blocks of the allocator the rows come from; the backend's storage must hold at least these. */
+    public int kvBlocks() {
+        return kv.totalBlocks();
     }
 
     public int position(int row) {

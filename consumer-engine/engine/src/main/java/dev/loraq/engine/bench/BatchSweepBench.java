@@ -1,7 +1,8 @@
 package dev.loraq.engine.bench;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
@@ -41,13 +42,14 @@ public final class BatchSweepBench {
         int tokens = s.steps() + s.warmup() + 1;
         int kvBlocks = maxBatch * (tokens / 16 + 2);
         List<Map<String, Object>> points = new ArrayList<>();
-        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(maxAdapters, s.rank(), kvBlocks, 16,
-                     maxBatch, s.threads()))) {
+        try (LlamaModel model = LlamaModel.load(dir);
+             CpuBackend backend = new CpuBackend(model, new BackendOptions(maxAdapters, s.rank(), kvBlocks, 16,
+                     maxBatch, WeightFormat.BF16, s.threads()))) {
             for (int a = 0; a < maxAdapters; a++) {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
             }
+            KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
             for (int adapters : s.adapters()) {
                 for (int batch : s.batches()) {
                     if (adapters > batch) {
@@ -57,7 +59,7 @@ public final class BatchSweepBench {
                     for (int i = 0; i < batch; i++) {
                         slots[i] = i % adapters;
                     }
-                    DecodeLoop loop = new DecodeLoop(backend, slots, 1);
+                    DecodeLoop loop = new DecodeLoop(backend, kv, slots, 1);
                     loop.run(s.warmup());
                     double step = DecodeLoop.median(loop.run(s.steps()));
                     loop.release();

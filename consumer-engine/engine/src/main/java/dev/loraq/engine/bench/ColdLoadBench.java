@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
@@ -34,8 +34,9 @@ public final class ColdLoadBench {
         Path dir = BenchModels.model(cacheDir, preset);
         Set<Projection> all = EnumSet.allOf(Projection.class);
         Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, 0);
-        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(2, s.rank(), 4, 16, 1, s.threads()))) {
+        try (LlamaModel model = LlamaModel.load(dir);
+             CpuBackend backend = new CpuBackend(model, new BackendOptions(2, s.rank(), 4, 16, 1, WeightFormat.BF16,
+                     s.threads()))) {
             // One unmeasured load warms the page cache and the JIT.
             backend.installAdapter(0, BenchModels.loadAdapter(adapterDir, "warm", s.rank(), all, model.config()));
             double[] total = new double[s.loads()];

@@ -2,29 +2,31 @@ package dev.loraq.engine.bench;
 
 import java.util.Arrays;
 
+import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
-import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.kv.KvCache;
+import dev.loraq.engine.kv.KvBlockAllocator;
 
 /**
  * Greedy decode of a set of sequences in lock step on one backend: every step feeds one token per sequence
- * (row i uses adapter slot slots[i], -1 = base) and picks the argmax. Shared by the scenarios.
+ * (row i uses adapter slot slots[i], -1 = base) and picks the argmax. Shared by the scenarios; loops on one
+ * backend share its one allocator.
  */
 final class DecodeLoop {
-    private final CpuBackend backend;
+    private final ComputeBackend backend;
+    private final KvBlockAllocator cache;
     private final int[] slots;
     private final int[] kv;
     private final int[] next;
     private final StepBatch batch;
     private int position;
 
-    DecodeLoop(CpuBackend backend, int[] slots, int firstToken) {
+    DecodeLoop(ComputeBackend backend, KvBlockAllocator cache, int[] slots, int firstToken) {
         this.backend = backend;
+        this.cache = cache;
         this.slots = slots.clone();
         this.kv = new int[slots.length];
         this.next = new int[slots.length];
-        this.batch = new StepBatch(slots.length, backend.config().vocabSize());
-        KvCache cache = backend.kvCache();
+        this.batch = new StepBatch(cache, slots.length, backend.config().vocabSize());
         for (int i = 0; i < slots.length; i++) {
             kv[i] = cache.open();
         }
@@ -38,7 +40,7 @@ final class DecodeLoop {
         for (int s = 0; s < steps; s++) {
             batch.clear();
             for (int i = 0; i < slots.length; i++) {
-                if (!backend.kvCache().reserve(kv[i], position + 1)) {
+                if (!cache.reserve(kv[i], position + 1)) {
                     throw new IllegalStateException("KV cache too small for " + slots.length + " sequences at position " + position);
                 }
                 batch.addRow(kv[i], position, next[i], slots[i], true);
@@ -64,7 +66,7 @@ final class DecodeLoop {
 
     void release() {
         for (int k : kv) {
-            backend.kvCache().release(k);
+            cache.release(k);
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
@@ -40,16 +41,17 @@ public final class LoraOverheadBench {
         }
         int tokens = s.steps() + s.warmup() + 1;
         int kvBlocks = 2 * s.sequences() * (tokens / 16 + 1);
-        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(s.adapters(), s.rank(), kvBlocks, 16,
-                     s.sequences(), s.threads()))) {
+        try (LlamaModel model = LlamaModel.load(dir);
+             CpuBackend backend = new CpuBackend(model, new BackendOptions(s.adapters(), s.rank(), kvBlocks, 16,
+                     s.sequences(), WeightFormat.BF16, s.threads()))) {
             for (int a = 0; a < s.adapters(); a++) {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
             }
             // Both batches warm up, then their steps alternate so drift (JIT, other load) hits both alike.
-            DecodeLoop baseLoop = new DecodeLoop(backend, baseSlots, 1);
-            DecodeLoop loraLoop = new DecodeLoop(backend, loraSlots, 1);
+            KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+            DecodeLoop baseLoop = new DecodeLoop(backend, kv, baseSlots, 1);
+            DecodeLoop loraLoop = new DecodeLoop(backend, kv, loraSlots, 1);
             baseLoop.run(s.warmup());
             loraLoop.run(s.warmup());
             double[] baseSteps = new double[s.steps()];

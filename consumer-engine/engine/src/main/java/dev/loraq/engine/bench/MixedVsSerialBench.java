@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
@@ -37,9 +38,9 @@ public final class MixedVsSerialBench {
         int rows = s.adapters() * s.sequencesPerAdapter();
         int tokens = s.steps() + s.warmup() + 1;
         int kvBlocks = 2 * rows * (tokens / 16 + 1);
-        try (LlamaModel model = LlamaModel.load(dir, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(model, new CpuBackendOptions(s.adapters(), s.rank(), kvBlocks, 16, rows,
-                     s.threads()))) {
+        try (LlamaModel model = LlamaModel.load(dir);
+             CpuBackend backend = new CpuBackend(model, new BackendOptions(s.adapters(), s.rank(), kvBlocks, 16, rows,
+                     WeightFormat.BF16, s.threads()))) {
             for (int a = 0; a < s.adapters(); a++) {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
@@ -48,13 +49,14 @@ public final class MixedVsSerialBench {
             for (int i = 0; i < rows; i++) {
                 mixed[i] = i % s.adapters();
             }
-            DecodeLoop mixedLoop = new DecodeLoop(backend, mixed, 1);
+            KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+            DecodeLoop mixedLoop = new DecodeLoop(backend, kv, mixed, 1);
             mixedLoop.run(s.warmup());
             DecodeLoop[] serial = new DecodeLoop[s.adapters()];
             for (int a = 0; a < s.adapters(); a++) {
                 int[] slots = new int[s.sequencesPerAdapter()];
                 java.util.Arrays.fill(slots, a);
-                serial[a] = new DecodeLoop(backend, slots, 1);
+                serial[a] = new DecodeLoop(backend, kv, slots, 1);
                 serial[a].run(s.warmup());
             }
             // Mixed steps and serial rounds alternate so drift (JIT, other load) hits both alike.

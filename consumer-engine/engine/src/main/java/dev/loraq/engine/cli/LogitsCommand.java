@@ -3,10 +3,13 @@ package dev.loraq.engine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.backend.BackendProviders;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.backend.ComputeBackendProvider;
 import dev.loraq.engine.backend.StepBatch;
-import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
-import dev.loraq.engine.kv.KvCache;
+import dev.loraq.engine.config.BackendType;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
@@ -18,6 +21,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Prints the last position's logits for a token list, for parity checks against other implementations. */
@@ -41,9 +45,15 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--weight-format", defaultValue = "bf16", description = "bf16 or int8. Default: ${DEFAULT-VALUE}.")
     String weightFormat;
 
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or cuda (its module on the class path). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String backendName;
+
     @Override
     public Integer call() throws Exception {
-        try (LlamaModel m = LlamaModel.load(model, WeightFormat.valueOf(weightFormat.toUpperCase()))) {
+        BackendType type = BackendType.valueOf(backendName.toUpperCase(Locale.ROOT));
+        ComputeBackendProvider provider = BackendProviders.onClassPath().require(type);
+        try (LlamaModel m = LlamaModel.load(model)) {
             int vocab = m.config().vocabSize();
             int n = tokens.size();
             LoraWeights weights = null;
@@ -56,17 +66,18 @@ final class LogitsCommand implements Callable<Integer> {
             }
             int blockSize = 16;
             int rank = weights == null ? 1 : weights.rank();
-            try (CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(1, rank,
-                    KvCache.blocksFor(n, blockSize), blockSize, n, 0))) {
+            WeightFormat format = WeightFormat.valueOf(weightFormat.toUpperCase(Locale.ROOT));
+            try (ComputeBackend backend = provider.open(m, new BackendOptions(1, rank,
+                    KvBlockAllocator.blocksFor(n, blockSize), blockSize, n, format, 0))) {
                 int slot = -1;
                 if (weights != null) {
                     backend.installAdapter(0, weights);
                     slot = 0;
                 }
-                KvCache kv = backend.kvCache();
+                KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
                 int seq = kv.open();
                 kv.reserve(seq, n);
-                StepBatch batch = new StepBatch(n, vocab);
+                StepBatch batch = new StepBatch(kv, n, vocab);
                 for (int i = 0; i < n; i++) {
                     int t = tokens.get(i);
                     if (t < 0 || t >= vocab) {

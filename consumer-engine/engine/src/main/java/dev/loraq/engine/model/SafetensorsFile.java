@@ -167,6 +167,18 @@ public final class SafetensorsFile implements AutoCloseable {
         return info;
     }
 
+    /** The tensor as stored: header entry and bytes; throws naming file and tensor when absent. */
+    public StoredTensor tensor(String name) {
+        TensorInfo info = info(name);
+        return new StoredTensor(path, info, data(info));
+    }
+
+    /** The tensor as stored, checked against the expected shape; throws naming file and tensor. */
+    public StoredTensor tensor(String name, long... expectedShape) {
+        TensorInfo info = info(name, expectedShape);
+        return new StoredTensor(path, info, data(info));
+    }
+
     /** The tensor's raw bytes (a slice of the mapping, little-endian). */
     public MemorySegment data(String name) {
         return data(info(name));
@@ -179,14 +191,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** The tensor's values widened to f32 (copies; for small tensors such as norms and LoRA weights). */
     public float[] readFloats(String name) {
-        TensorInfo info = info(name);
-        long count = info.elementCount();
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(path + ": tensor '" + name + "' is too large to read into one array");
-        }
-        float[] out = new float[(int) count];
-        toFloats(data(name), info.dtype(), out, 0, out.length);
-        return out;
+        return tensor(name).toFloats();
     }
 
     /** Widens {@code count} elements of a dtype in {@code src} to f32. */

@@ -8,7 +8,7 @@ import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.cache.AdapterCache;
-import dev.loraq.engine.kv.KvCache;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ public final class BatchScheduler implements Runnable {
 
     private final ComputeBackend backend;
     private final AdapterCache adapters;
-    private final KvCache kv;
+    private final KvBlockAllocator kv;
     private final SchedulingPolicy policy;
     private final int maxNumSeqs;
     private final int maxBatchedTokens;
@@ -67,14 +67,14 @@ public final class BatchScheduler implements Runnable {
                           int maxBatchedTokens, String modelId) {
         this.backend = backend;
         this.adapters = adapters;
-        this.kv = backend.kvCache();
+        this.kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
         this.policy = policy;
         this.maxNumSeqs = maxNumSeqs;
         this.maxBatchedTokens = maxBatchedTokens;
         this.vocabSize = backend.config().vocabSize();
         this.modelId = modelId;
         // At most one row per sequence asks for logits in a step, so the logits buffer needs maxNumSeqs rows only.
-        this.batch = new StepBatch(Math.max(maxBatchedTokens, maxNumSeqs), maxNumSeqs, vocabSize);
+        this.batch = new StepBatch(kv, Math.max(maxBatchedTokens, maxNumSeqs), maxNumSeqs, vocabSize);
         this.logitsOwner = new Sequence[Math.max(maxBatchedTokens, maxNumSeqs)];
         this.chunk = new int[maxNumSeqs];
         this.slotInStep = new boolean[adapters.slots() + 1];

@@ -2,8 +2,10 @@ package dev.loraq.engine.cache;
 
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.TestModels;
-import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.backend.ComputeBackendProvider;
+import dev.loraq.engine.backend.EveryBackend;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
 import dev.loraq.engine.model.LlamaModel;
@@ -21,16 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@EveryBackend
 class AdapterCacheTest {
 
+    private final ComputeBackendProvider provider;
     private LlamaModel model;
-    private CpuBackend backend;
+    private ComputeBackend backend;
     private AdapterCache cache;
+
+    AdapterCacheTest(ComputeBackendProvider provider) {
+        this.provider = provider;
+    }
 
     @BeforeEach
     void open() {
-        model = LlamaModel.load(TestModels.tinyModel(), WeightFormat.BF16);
-        backend = new CpuBackend(model, new CpuBackendOptions(2, 16, 64, 16, 32, 1));
+        model = LlamaModel.load(TestModels.tinyModel());
+        backend = provider.open(model, new BackendOptions(2, 16, 64, 16, 32, WeightFormat.BF16, 1));
         cache = new AdapterCache(new LocalFolderAdapterSource(TestModels.adaptersDir()), backend, 3, 16);
     }
 

@@ -14,8 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.backend.ComputeBackendProvider;
+import dev.loraq.engine.backend.EveryBackendTest;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.SafetensorsWriter;
@@ -125,16 +127,16 @@ class LoraWeightsTest {
         assertTrue(e.getMessage().contains("layer 2"), e.getMessage());
     }
 
-    @Test
-    void shouldRefuseAnAdapterAboveMaxRankAtInstall() {
+    @EveryBackendTest
+    void shouldRefuseAnAdapterAboveMaxRankAtInstall(ComputeBackendProvider provider) {
         Path model = dir.resolve("model");
         SyntheticModelWriter.write(model, ModelPreset.TINY, 1);
         Path adapter = dir.resolve("big");
         SyntheticAdapterWriter.write(adapter, BASE, 32, 64, Set.of(Projection.Q), 5);
         LoraWeights w = LoraWeights.load("tenant-x/big", config(32, Set.of(Projection.Q)),
                 adapter.resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
-        try (LlamaModel m = LlamaModel.load(model, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(2, 16, 8, 16, 8, 1))) {
+        try (LlamaModel m = LlamaModel.load(model);
+             ComputeBackend backend = provider.open(m, new BackendOptions(2, 16, 8, 16, 8, WeightFormat.BF16, 1))) {
             AdapterLoadException e = assertThrows(AdapterLoadException.class, () -> backend.installAdapter(1, w));
             assertEquals(AdapterLoadException.Code.RANK_ABOVE_LIMIT, e.code());
             assertEquals("tenant-x/big", e.adapterId());
@@ -149,8 +151,8 @@ class LoraWeightsTest {
                 LoraWeights.peftKey(3, Projection.GATE, false));
     }
 
-    @Test
-    void shouldKeepAnAdaptersWeightsWhenItsSlotIsReinstalledOrCleared() {
+    @EveryBackendTest
+    void shouldKeepAnAdaptersWeightsWhenItsSlotIsReinstalledOrCleared(ComputeBackendProvider provider) {
         Path model = dir.resolve("model");
         SyntheticModelWriter.write(model, ModelPreset.TINY, 1);
         Set<Projection> targets = EnumSet.of(Projection.Q, Projection.DOWN);
@@ -162,8 +164,8 @@ class LoraWeightsTest {
                 dir.resolve("two").resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
         float[] before = one.packed().clone();
         float[] bBefore = one.b(1, Projection.DOWN);
-        try (LlamaModel m = LlamaModel.load(model, WeightFormat.BF16);
-             CpuBackend backend = new CpuBackend(m, new CpuBackendOptions(2, 16, 8, 16, 8, 1))) {
+        try (LlamaModel m = LlamaModel.load(model);
+             ComputeBackend backend = provider.open(m, new BackendOptions(2, 16, 8, 16, 8, WeightFormat.BF16, 1))) {
             backend.installAdapter(0, one);
             backend.installAdapter(0, two);
             backend.installAdapter(1, one);

@@ -1,7 +1,6 @@
 package dev.loraq.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,42 +14,39 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelWriter;
-import dev.loraq.engine.tensor.Bf16Matrix;
 import dev.loraq.engine.tensor.DType;
-import dev.loraq.engine.tensor.Int8Matrix;
 
 class LlamaModelTest {
     @TempDir
     Path dir;
 
     @Test
-    void shouldLoadTheTinySyntheticModelInBothFormats() {
+    void shouldLoadTheTinySyntheticModelAsStored() {
         SyntheticModelWriter.write(dir, ModelPreset.TINY, 42);
-        try (LlamaModel m = LlamaModel.load(dir, WeightFormat.BF16)) {
+        try (LlamaModel m = LlamaModel.load(dir)) {
             ModelConfig c = m.config();
             assertEquals(ModelPreset.TINY.toConfig(), c);
             assertEquals(2, m.layers().size());
-            assertEquals(172, m.layer(1).down().cols());
-            assertEquals(32, m.layer(0).k().rows());
-            assertInstanceOf(Bf16Matrix.class, m.lmHead());
+            assertEquals(172, m.layer(1).projection(Projection.DOWN).cols());
+            assertEquals(32, m.layer(0).projection(Projection.K).rows());
+            assertEquals("lm_head.weight", m.lmHead().name());
+            assertEquals(DType.BF16, m.layer(0).projection(Projection.GATE).dtype());
             assertEquals(1, c.bosTokenId());
             assertEquals(List.of(2), c.eosTokenIds());
-            assertEquals(c.hiddenSize(), m.finalNorm().length);
-        }
-        try (LlamaModel m = LlamaModel.load(dir, WeightFormat.INT8)) {
-            assertInstanceOf(Int8Matrix.class, m.layer(0).gate());
-            assertInstanceOf(Int8Matrix.class, m.lmHead());
+            assertEquals(c.hiddenSize(), m.finalNorm().rows());
+            assertEquals(c.hiddenSize(), m.finalNorm().toFloats().length);
         }
     }
 
     @Test
-    void shouldConvertAnF32ModelToBf16AndShareATiedHead() {
+    void shouldKeepAnF32ModelAsStoredAndShareATiedHead() {
         ModelConfig tied = new ModelConfig("MistralForCausalLM", 32, 48, 1, 4, 4, 8, 64, 128, 1e-6, 10000, null, true, 1,
                 List.of(2));
         SyntheticModelWriter.write(dir, tied, 3, DType.F32);
-        try (LlamaModel m = LlamaModel.load(dir, WeightFormat.BF16)) {
-            assertInstanceOf(Bf16Matrix.class, m.layer(0).q());
-            assertTrue(m.lmHead() == m.embedding(), "tied lm_head should reuse the embedding");
+        try (LlamaModel m = LlamaModel.load(dir)) {
+            assertEquals(DType.F32, m.layer(0).projection(Projection.Q).dtype(), "stored weights are not converted");
+            assertEquals(32L * 32 * 4, m.layer(0).projection(Projection.Q).data().byteSize());
+            assertTrue(m.lmHead() == m.embedding() && m.tiedLmHead(), "tied lm_head should be the embedding");
         }
     }
 
@@ -75,12 +71,12 @@ class LlamaModelTest {
         second.write(dir.resolve("model-00002-of-00002.safetensors"));
         Files.delete(single);
         Files.writeString(dir.resolve(WeightFiles.INDEX), "{\"metadata\": {}, \"weight_map\": {" + map + "}}");
-        try (LlamaModel m = LlamaModel.load(dir, WeightFormat.BF16)) {
-            assertEquals(embedding[70], m.embedding().get(1, 6));
+        try (LlamaModel m = LlamaModel.load(dir)) {
+            assertEquals(embedding[70], m.embedding().toFloats()[m.config().hiddenSize() + 6], "row 1, column 6");
             assertEquals(2, m.layers().size());
         }
         Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir, WeightFormat.BF16));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir));
         assertTrue(e.getMessage().contains("model-00002-of-00002.safetensors"), e.getMessage());
     }
 
@@ -89,7 +85,7 @@ class LlamaModelTest {
         SyntheticModelWriter.write(dir, ModelPreset.TINY, 1);
         Path cfg = dir.resolve("config.json");
         Files.writeString(cfg, Files.readString(cfg).replace("LlamaForCausalLM", "GPT2LMHeadModel"));
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir, WeightFormat.BF16));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir));
         assertTrue(e.getMessage().contains(cfg.toString()) && e.getMessage().contains("GPT2LMHeadModel"), e.getMessage());
     }
 
@@ -108,7 +104,7 @@ class LlamaModelTest {
             }
         }
         w.write(file);
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir, WeightFormat.BF16));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("model.layers.1.mlp.up_proj.weight"),
                 e.getMessage());
     }
@@ -118,7 +114,7 @@ class LlamaModelTest {
         SyntheticModelWriter.write(dir, ModelPreset.TINY, 1);
         Path cfg = dir.resolve("config.json");
         Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate_size\" : 172", "\"intermediate_size\" : 160"));
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir, WeightFormat.BF16));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(dir));
         assertTrue(e.getMessage().contains("model.layers.0.mlp.gate_proj.weight") && e.getMessage().contains("[172, 64]")
                 && e.getMessage().contains("[160, 64]"), e.getMessage());
     }

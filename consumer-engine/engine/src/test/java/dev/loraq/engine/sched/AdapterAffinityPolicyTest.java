@@ -2,8 +2,10 @@ package dev.loraq.engine.sched;
 
 import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.TestModels;
-import dev.loraq.engine.backend.cpu.CpuBackend;
-import dev.loraq.engine.backend.cpu.CpuBackendOptions;
+import dev.loraq.engine.backend.BackendOptions;
+import dev.loraq.engine.backend.ComputeBackend;
+import dev.loraq.engine.backend.ComputeBackendProvider;
+import dev.loraq.engine.backend.EveryBackend;
 import dev.loraq.engine.cache.AdapterCache;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
 import dev.loraq.engine.model.LlamaModel;
@@ -13,6 +15,7 @@ import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.text.StreamingDecoder;
 import dev.loraq.engine.text.Tokenizer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,33 +29,44 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+@EveryBackend
 class AdapterAffinityPolicyTest {
 
     private static LlamaModel model;
-    private static CpuBackend backend;
     private static Tokenizer tokenizer;
+    private final ComputeBackendProvider provider;
+    private ComputeBackend backend;
     private AdapterCache cache;
     private WaitingQueues waiting;
     private long arrivals;
 
+    AdapterAffinityPolicyTest(ComputeBackendProvider provider) {
+        this.provider = provider;
+    }
+
     @BeforeAll
     static void openModel() throws IOException {
-        model = LlamaModel.load(TestModels.tinyModel(), WeightFormat.BF16);
-        backend = new CpuBackend(model, new CpuBackendOptions(2, 16, 64, 16, 32, 1));
+        model = LlamaModel.load(TestModels.tinyModel());
         tokenizer = Tokenizer.load(TestModels.tinyModel().resolve("tokenizer.json"));
     }
 
     @AfterAll
     static void closeModel() {
         tokenizer.close();
-        backend.close();
         model.close();
     }
 
     @BeforeEach
     void setUp() {
+        backend = provider.open(model, new BackendOptions(2, 16, 64, 16, 32, WeightFormat.BF16, 1));
         cache = new AdapterCache(new LocalFolderAdapterSource(TestModels.adaptersDir()), backend, 4, 16);
         waiting = new WaitingQueues();
+    }
+
+    @AfterEach
+    void tearDown() {
+        cache.close();
+        backend.close();
     }
 
     private Sequence enqueue(String adapter, int priority) {

@@ -5,13 +5,12 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.loraq.engine.backend.BackendOptions;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
-import dev.loraq.engine.kv.KvCache;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.Projection;
-import dev.loraq.engine.model.LayerWeights;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.RotaryEmbedding;
@@ -31,17 +30,19 @@ import dev.loraq.engine.tensor.WeightMatrix;
  * a reference to the {@link LoraWeights} packed array, laid out that way at load and never written, plus
  * offsets into it.
  *
- * <p>All buffers are allocated at construction; a step does not allocate. One thread drives the backend.
+ * <p>The base weights are prepared from the stored model at construction in the kernels' layout
+ * ({@link CpuWeights}: bf16 in place or int8), the KV values live in host arrays ({@link CpuKvStorage}).
+ * All buffers are allocated at construction; a step does not allocate. One thread drives the backend.
  */
 public final class CpuBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
     private static final int PROJECTIONS = Projection.values().length;
 
-    private final LlamaModel model;
+    private final CpuWeights weights;
     private final ModelConfig config;
-    private final CpuBackendOptions options;
+    private final BackendOptions options;
     private final ComputePool pool;
-    private final KvCache kv;
+    private final CpuKvStorage kv;
     private final RotaryEmbedding rotary;
     private final int hidden;
     private final int qDim;
@@ -103,12 +104,14 @@ public final class CpuBackend implements ComputeBackend {
     private final ComputePool.Job expandJob = this::expandPart;
     private final ComputePool.Job attentionJob = this::attentionPart;
 
-    public CpuBackend(LlamaModel model, CpuBackendOptions options) {
-        this.model = model;
-        this.config = model.config();
+    /** Prepares the model's weights in the CPU layout of {@code options.weightFormat()}; the model must outlive it. */
+    public CpuBackend(LlamaModel stored, BackendOptions options) {
+        this.config = stored.config();
         this.options = options;
+        // Storage first: a KV budget it refuses then leaves no prepared weights or threads behind.
+        this.kv = new CpuKvStorage(config.numHiddenLayers(), config.kvDim(), options.kvBlockSize(), options.kvBlocks());
+        this.weights = CpuWeights.prepare(stored, options.weightFormat());
         this.pool = new ComputePool(options.effectiveThreads());
-        this.kv = new KvCache(config.numHiddenLayers(), config.kvDim(), options.kvBlockSize(), options.kvBlocks());
         this.rotary = new RotaryEmbedding(config);
         this.hidden = config.hiddenSize();
         this.qDim = config.queryDim();
@@ -154,7 +157,7 @@ public final class CpuBackend implements ComputeBackend {
         segEnd = new int[slots + 1];
         slotCount = new int[slots + 1];
         LOG.info("cpu backend ready model={} format={} threads={} species={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
-                model.dir(), model.format(), pool.threads(), VectorKernels.species(), slots, options.maxLoraRank(),
+                stored.dir(), weights.format(), pool.threads(), VectorKernels.species(), slots, options.maxLoraRank(),
                 options.kvBlocks(), options.kvBlockSize(), maxRows);
     }
 
@@ -179,15 +182,21 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public KvCache kvCache() {
-        return kv;
+    public int kvBlocks() {
+        return kv.blocks();
     }
 
-    public LlamaModel model() {
-        return model;
+    @Override
+    public int kvBlockSize() {
+        return kv.blockSize();
     }
 
-    /** The adapter id installed in a slot, or null. */
+    /** Weight bytes one decode step streams in the prepared format (for the decode benchmark's bandwidth). */
+    public long streamedBytesPerToken() {
+        return weights.streamedBytesPerToken();
+    }
+
+    @Override
     public String installedAdapter(int slot) {
         checkSlot(slot);
         return slotAdapter[slot];
@@ -262,6 +271,11 @@ public final class CpuBackend implements ComputeBackend {
         if (batch.vocabSize() != config.vocabSize()) {
             throw new IllegalArgumentException("step batch vocab " + batch.vocabSize() + " != model vocab " + config.vocabSize());
         }
+        if (batch.kvBlockSize() != kv.blockSize() || batch.kvBlocks() > kv.blocks()) {
+            throw new IllegalArgumentException("step batch's KV allocator (" + batch.kvBlocks() + " blocks of "
+                    + batch.kvBlockSize() + ") does not fit the backend's KV storage (" + kv.blocks() + " blocks of "
+                    + kv.blockSize() + ")");
+        }
         int half = headDim / 2;
         for (int r = 0; r < n; r++) {
             int pos = batch.position(r);
@@ -269,17 +283,20 @@ public final class CpuBackend implements ComputeBackend {
             if (pos >= maxContext) {
                 throw new IllegalArgumentException("row " + r + " position " + pos + " beyond the context limit " + maxContext);
             }
-            kv.rowOffset(batch.kvSeq(r), pos);
+            if (batch.kvSlot(r) < 0) {
+                throw new IllegalStateException("row " + r + ": KV sequence " + batch.kvSeq(r)
+                        + " has no reserved slot for position " + pos);
+            }
             if (slot < -1 || slot >= options.adapterSlots() || (slot >= 0 && slotAdapter[slot] == null)) {
                 throw new IllegalArgumentException("row " + r + " uses adapter slot " + slot + ", which holds no adapter");
             }
-            model.embedding().rowToFloats(batch.token(r), x, r * hidden);
+            weights.embedding().rowToFloats(batch.token(r), x, r * hidden);
             rotary.cosSin(pos, cos, sin, r * half);
         }
         orderRowsBySlot(batch, n);
         jobBatch = batch;
         for (int l = 0; l < config.numHiddenLayers(); l++) {
-            LayerWeights lw = model.layer(l);
+            LayerWeights lw = weights.layer(l);
             jobLayer = l;
             for (int r = 0; r < n; r++) {
                 VectorKernels.rmsnorm(x, r * hidden, lw.inputNorm(), xb, r * hidden, hidden, eps);
@@ -296,7 +313,7 @@ public final class CpuBackend implements ComputeBackend {
                 for (int h = 0; h < config.numKeyValueHeads(); h++) {
                     VectorKernels.rope(k, r * kvDim + h * headDim, headDim, cos, sin, r * half);
                 }
-                int off = kv.rowOffset(batch.kvSeq(r), batch.position(r));
+                int off = kv.rowOffset(batch.kvSlot(r));
                 System.arraycopy(k, r * kvDim, keys, off, kvDim);
                 System.arraycopy(v, r * kvDim, values, off, kvDim);
             }
@@ -317,12 +334,12 @@ public final class CpuBackend implements ComputeBackend {
         for (int r = 0; r < n; r++) {
             int lr = batch.logitsRowOf(r);
             if (lr >= 0) {
-                VectorKernels.rmsnorm(x, r * hidden, model.finalNorm(), xb, lr * hidden, hidden, eps);
+                VectorKernels.rmsnorm(x, r * hidden, weights.finalNorm(), xb, lr * hidden, hidden, eps);
                 nl = Math.max(nl, lr + 1);
             }
         }
         if (nl > 0) {
-            matmul(model.lmHead(), xb, nl, batch.logits());
+            matmul(weights.lmHead(), xb, nl, batch.logits());
         }
         jobBatch = null;
     }
@@ -457,7 +474,7 @@ public final class CpuBackend implements ComputeBackend {
             int kvOff = (h / group) * headDim;
             int qOff = r * qDim + h * headDim;
             int pos = batch.position(r);
-            int[] table = kv.blockTable(batch.kvSeq(r));
+            int[] table = batch.blockTable(r);
             for (int t = 0; t <= pos; t++) {
                 int off = (table[t / blockSize] * blockSize + t % blockSize) * kvDim + kvOff;
                 sc[t] = VectorKernels.dot(q, qOff, keys, off, headDim) * attnScale;
@@ -474,5 +491,6 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void close() {
         pool.close();
+        weights.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.loraq.engine.backend.cpu;
+package dev.loraq.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.loraq.engine.backend.StepBatch;
+import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.lora.AdapterConfig;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.Projection;
@@ -31,10 +31,11 @@ import dev.loraq.engine.synth.SyntheticAdapterWriter;
 import dev.loraq.engine.synth.SyntheticModelWriter;
 
 /**
- * The engine's central promise: one step mixing base-only rows, several adapters of different ranks and
- * target sets, prefill chunks and decodes gives each sequence the logits it would get alone on a model with
- * that adapter merged into the weights.
+ * The engine's central promise, on every backend present: one step mixing base-only rows, several adapters of
+ * different ranks and target sets, prefill chunks and decodes gives each sequence the logits it would get alone on
+ * a model with that adapter merged into the weights.
  */
+@EveryBackend
 class MixedAdapterParityTest {
     private static final int GENERATE = 5;
     private static final float TOLERANCE = 2e-3f;
@@ -55,6 +56,12 @@ class MixedAdapterParityTest {
             new AdapterSpec("mlp-r16", 16, 16, EnumSet.of(Projection.O, Projection.GATE, Projection.UP, Projection.DOWN)),
             new AdapterSpec("kd-r2", 2, 6, EnumSet.of(Projection.K, Projection.DOWN)));
 
+    private final ComputeBackendProvider provider;
+
+    MixedAdapterParityTest(ComputeBackendProvider provider) {
+        this.provider = provider;
+    }
+
     @BeforeAll
     static void writeModelAndAdapters() {
         modelDir = dir.resolve("tiny");
@@ -66,7 +73,7 @@ class MixedAdapterParityTest {
             adapters.put(s.id, LoraWeights.load(s.id, new AdapterConfig(s.rank, s.alpha, s.targets, false, "tiny"),
                     a.resolve(SyntheticAdapterWriter.WEIGHTS_FILE), config));
         }
-        model = LlamaModel.load(modelDir, WeightFormat.BF16);
+        model = LlamaModel.load(modelDir);
     }
 
     @AfterAll
@@ -118,9 +125,10 @@ class MixedAdapterParityTest {
         return best;
     }
 
-    /** Runs the sequences through the backend like a continuous-batching scheduler would. */
-    private static void run(CpuBackend backend, List<Seq> seqs, long shuffleSeed) {
-        StepBatch batch = new StepBatch(64, 16, config.vocabSize());
+    /** Runs the sequences through the backend like a continuous-batching scheduler would; returns its allocator. */
+    private static KvBlockAllocator run(ComputeBackend backend, List<Seq> seqs, long shuffleSeed) {
+        KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+        StepBatch batch = new StepBatch(kv, 64, 16, config.vocabSize());
         Random rnd = new Random(shuffleSeed);
         List<Seq> order = new ArrayList<>(seqs);
         int[] rowSeq = new int[64];
@@ -134,10 +142,10 @@ class MixedAdapterParityTest {
                     continue;
                 }
                 if (s.kv < 0) {
-                    s.kv = backend.kvCache().open();
+                    s.kv = kv.open();
                 }
                 int count = s.fed < s.promptLength ? Math.min(s.chunk, s.promptLength - s.fed) : 1;
-                assertTrue(backend.kvCache().reserve(s.kv, s.fed + count));
+                assertTrue(kv.reserve(s.kv, s.fed + count));
                 for (int k = 0; k < count; k++) {
                     int pos = s.fed + k;
                     boolean want = pos >= s.promptLength - 1;
@@ -158,6 +166,7 @@ class MixedAdapterParityTest {
                 }
             }
         }
+        return kv;
     }
 
     private static List<Seq> scenario() {
@@ -175,8 +184,8 @@ class MixedAdapterParityTest {
         return seqs;
     }
 
-    private static CpuBackend backend(LlamaModel m) {
-        CpuBackend b = new CpuBackend(m, new CpuBackendOptions(6, 16, 64, 4, 64, 2));
+    private ComputeBackend backend(WeightFormat format) {
+        ComputeBackend b = provider.open(model, new BackendOptions(6, 16, 64, 4, 64, format, 2));
         b.installAdapter(0, adapters.get("qv-r4"));
         b.installAdapter(2, adapters.get("all-r8"));
         b.installAdapter(3, adapters.get("mlp-r16"));
@@ -187,8 +196,8 @@ class MixedAdapterParityTest {
     @Test
     void shouldMatchEachSequenceRunAloneOnMergedWeights() {
         List<Seq> seqs = scenario();
-        try (CpuBackend backend = backend(model)) {
-            run(backend, seqs, 3);
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
+            KvBlockAllocator kv = run(backend, seqs, 3);
             Map<String, ReferenceLlama> refs = new HashMap<>();
             for (int i = 0; i < seqs.size(); i++) {
                 Seq s = seqs.get(i);
@@ -211,16 +220,16 @@ class MixedAdapterParityTest {
                 }
             }
             for (Seq s : seqs) {
-                backend.kvCache().release(s.kv);
+                kv.release(s.kv);
             }
-            assertEquals(64, backend.kvCache().freeBlocks());
+            assertEquals(64, kv.freeBlocks());
         }
     }
 
     @Test
     void adaptersShouldVisiblyChangeTheLogits() {
         List<Seq> seqs = scenario();
-        try (CpuBackend backend = backend(model)) {
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
             run(backend, seqs, 5);
         }
         int lastPrompt = 8;
@@ -236,10 +245,10 @@ class MixedAdapterParityTest {
     void int8WeightsShouldStayCloseToBf16OnTheMixedBatch() {
         List<Seq> bf = scenario();
         List<Seq> q8 = scenario();
-        try (CpuBackend backend = backend(model)) {
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
             run(backend, bf, 9);
         }
-        try (LlamaModel m8 = LlamaModel.load(modelDir, WeightFormat.INT8); CpuBackend backend = backend(m8)) {
+        try (ComputeBackend backend = backend(WeightFormat.INT8)) {
             run(backend, q8, 9);
         }
         // Compare the first logits of each sequence (same inputs: the prompt).
@@ -254,13 +263,14 @@ class MixedAdapterParityTest {
 
     @Test
     void shouldRejectRowsWithoutKvRoomOrWithAnEmptySlot() {
-        try (CpuBackend backend = backend(model)) {
-            StepBatch batch = new StepBatch(4, config.vocabSize());
-            int kv = backend.kvCache().open();
+        try (ComputeBackend backend = backend(WeightFormat.BF16)) {
+            KvBlockAllocator allocator = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
+            StepBatch batch = new StepBatch(allocator, 4, config.vocabSize());
+            int kv = allocator.open();
             batch.addRow(kv, 0, 1, -1, true);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend.step(batch));
             assertTrue(e.getMessage().contains("position 0"), e.getMessage());
-            backend.kvCache().reserve(kv, 1);
+            allocator.reserve(kv, 1);
             batch.clear();
             batch.addRow(kv, 0, 1, 1, true);
             IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> backend.step(batch));

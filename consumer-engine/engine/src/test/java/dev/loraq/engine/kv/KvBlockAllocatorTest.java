@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class KvCacheTest {
+class KvBlockAllocatorTest {
     @Test
     void shouldAccountBlocksOnReserveAndRelease() {
-        KvCache kv = new KvCache(2, 8, 16, 10);
+        KvBlockAllocator kv = new KvBlockAllocator(16, 10);
         assertEquals(10, kv.freeBlocks());
         assertEquals(16, kv.blockSize());
         assertEquals(10, kv.totalBlocks());
@@ -24,7 +24,7 @@ class KvCacheTest {
         assertEquals(8, kv.freeBlocks());
         assertTrue(kv.reserve(b, 48));
         assertEquals(5, kv.freeBlocks());
-        assertNotEquals(kv.rowOffset(a, 0), kv.rowOffset(b, 0));
+        assertNotEquals(kv.slot(a, 0), kv.slot(b, 0));
         kv.release(a);
         assertEquals(7, kv.freeBlocks());
         assertThrows(IllegalArgumentException.class, () -> kv.reserve(a, 1), "released handle is closed");
@@ -34,7 +34,7 @@ class KvCacheTest {
 
     @Test
     void shouldRefuseWhenFullAndAllocateNothing() {
-        KvCache kv = new KvCache(1, 4, 4, 5);
+        KvBlockAllocator kv = new KvBlockAllocator(4, 5);
         int a = kv.open();
         assertTrue(kv.reserve(a, 12));
         int b = kv.open();
@@ -49,25 +49,27 @@ class KvCacheTest {
 
     @Test
     void shouldMapPositionsToDistinctSlotsAndRejectUnreservedOnes() {
-        KvCache kv = new KvCache(1, 4, 2, 6);
+        KvBlockAllocator kv = new KvBlockAllocator(2, 6);
         int a = kv.open();
         kv.reserve(a, 5);
-        java.util.Set<Integer> offsets = new java.util.HashSet<>();
+        java.util.Set<Integer> slots = new java.util.HashSet<>();
         for (int p = 0; p < 6; p++) {
-            offsets.add(kv.rowOffset(a, p));
+            slots.add(kv.slot(a, p));
+            assertEquals(kv.blockTable(a)[p / 2] * 2 + p % 2, kv.slot(a, p), "the slot follows the block table");
         }
-        assertEquals(6, offsets.size());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> kv.rowOffset(a, 6));
+        assertEquals(6, slots.size());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> kv.slot(a, 6));
         assertTrue(e.getMessage().contains("position 6"), e.getMessage());
+        assertEquals(-1, kv.reservedSlot(a, 6));
     }
 
     @Test
     void shouldReuseReleasedHandles() {
-        KvCache kv = new KvCache(1, 4, 2, 6);
+        KvBlockAllocator kv = new KvBlockAllocator(2, 6);
         int a = kv.open();
         kv.release(a);
         assertEquals(a, kv.open());
-        assertEquals(3, KvCache.blocksFor(5, 2));
-        assertEquals(0, KvCache.blocksFor(0, 2));
+        assertEquals(3, KvBlockAllocator.blocksFor(5, 2));
+        assertEquals(0, KvBlockAllocator.blocksFor(0, 2));
     }
 }

@@ -3,20 +3,17 @@ package dev.loraq.engine.kv;
 import java.util.Arrays;
 
 /**
- * A paged key/value cache with a fixed budget of blocks. Each block holds {@code blockSize} tokens of K and
- * V for every layer and kv head, in f32, in one big array per layer and kind. A sequence owns a block
- * table that maps its token positions to blocks; {@link #reserve} grows it all-or-nothing.
+ * Hands out the blocks of a paged key/value cache: a fixed budget of {@code totalBlocks} blocks of
+ * {@code blockSize} tokens, a free list, and per sequence a block table that maps its token positions to blocks;
+ * {@link #reserve} grows a table all-or-nothing. It holds no K/V values: the compute backend stores them (host
+ * arrays on the CPU, device memory on a GPU), and a token's place there is its {@link #slot slot},
+ * {@code block * blockSize + position % blockSize}. One allocator per backend; the scheduler owns it.
  *
- * <p>Layout per layer: index = (block * blockSize + slotInBlock) * kvDim + head * headDim + d.
- * Not thread-safe: the engine thread owns it (compute threads only read/write rows it tells them to).
+ * <p>Not thread-safe: the engine thread owns it.
  */
-public final class KvCache {
-    private final int layers;
-    private final int kvDim;
+public final class KvBlockAllocator {
     private final int blockSize;
     private final int totalBlocks;
-    private final float[][] keys;
-    private final float[][] values;
     private final int[] freeStack;
     private int freeCount;
     private int[][] tables = new int[16][];
@@ -26,31 +23,17 @@ public final class KvCache {
     private int freeHandleCount;
     private int handleCount;
 
-    public KvCache(int layers, int kvDim, int blockSize, int totalBlocks) {
+    public KvBlockAllocator(int blockSize, int totalBlocks) {
         if (blockSize < 1 || totalBlocks < 1) {
             throw new IllegalArgumentException("blockSize and totalBlocks must be >= 1, got " + blockSize + ", " + totalBlocks);
         }
-        long perLayer = (long) totalBlocks * blockSize * kvDim;
-        if (perLayer > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("KV budget of " + totalBlocks + " blocks x " + blockSize + " tokens x "
-                    + kvDim + " floats exceeds one array per layer; use fewer blocks");
-        }
-        this.layers = layers;
-        this.kvDim = kvDim;
         this.blockSize = blockSize;
         this.totalBlocks = totalBlocks;
-        this.keys = new float[layers][(int) perLayer];
-        this.values = new float[layers][(int) perLayer];
         this.freeStack = new int[totalBlocks];
         for (int b = 0; b < totalBlocks; b++) {
             freeStack[b] = totalBlocks - 1 - b;
         }
         this.freeCount = totalBlocks;
-    }
-
-    /** Bytes the cache holds for one token (all layers, K and V). */
-    public static long bytesPerToken(int layers, int kvDim) {
-        return 2L * layers * kvDim * Float.BYTES;
     }
 
     public static int blocksFor(int tokens, int blockSize) {
@@ -133,37 +116,33 @@ public final class KvCache {
         return totalBlocks;
     }
 
-    public int layers() {
-        return layers;
-    }
-
-    public int kvDim() {
-        return kvDim;
-    }
-
-    /** Index of the token's K (or V) row in {@link #keys(int)} / {@link #values(int)}; position must be reserved. */
-    public int rowOffset(int seq, int position) {
-        boolean isOpen = seq >= 0 && seq < handleCount && open[seq];
-        int blk = position / blockSize;
-        if (!isOpen || position < 0 || blk >= tableLength[seq]) {
+    /** The token's slot in the backend's KV storage; the position must be reserved. */
+    public int slot(int seq, int position) {
+        int slot = reservedSlot(seq, position);
+        if (slot < 0) {
             throw new IllegalStateException("KV sequence " + seq + " has no reserved slot for position " + position
-                    + " (" + (isOpen ? "capacity " + tableLength[seq] * blockSize : "sequence not open") + ")");
+                    + " (capacity " + tableLength[seq] * blockSize + ")");
         }
-        return (tables[seq][blk] * blockSize + position % blockSize) * kvDim;
+        return slot;
     }
 
-    /** The sequence's block table (valid entries: capacity / blockSize); for hot loops, do not modify. */
+    /** The token's slot in the backend's KV storage, or -1 when the position is not reserved. */
+    public int reservedSlot(int seq, int position) {
+        check(seq);
+        int blk = position / blockSize;
+        if (position < 0 || blk >= tableLength[seq]) {
+            return -1;
+        }
+        return tables[seq][blk] * blockSize + position % blockSize;
+    }
+
+    /**
+     * The sequence's block table (valid entries: capacity / blockSize). For the step's hot loops: do not modify,
+     * and read it again after a {@link #reserve} that grew the sequence (growing may replace the array).
+     */
     public int[] blockTable(int seq) {
         check(seq);
         return tables[seq];
-    }
-
-    public float[] keys(int layer) {
-        return keys[layer];
-    }
-
-    public float[] values(int layer) {
-        return values[layer];
     }
 
     private void check(int seq) {

@@ -1,4 +1,4 @@
-package dev.loraq.engine.backend.cpu;
+package dev.loraq.engine.backend;
 
 import java.nio.file.Path;
 
