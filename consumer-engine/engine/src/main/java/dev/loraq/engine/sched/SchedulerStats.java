@@ -15,8 +15,10 @@ public final class SchedulerStats {
     final LongAdder failed = new LongAdder();
     final LongAdder cancelled = new LongAdder();
     final LongAdder stepNanos = new LongAdder();
+    final LongAdder overloaded = new LongAdder();
     volatile int running;
     volatile int waiting;
+    volatile int waitingPlaces;
     volatile Map<String, Integer> queueDepths = Map.of();
 
     public long steps() { return steps.sum(); }
@@ -27,6 +29,8 @@ public final class SchedulerStats {
     public long completed() { return completed.sum(); }
     public long failed() { return failed.sum(); }
     public long cancelled() { return cancelled.sum(); }
+    /** Submissions refused because max.waiting.requests were waiting (error code OVERLOADED). */
+    public long overloaded() { return overloaded.sum(); }
     public double stepSeconds() { return stepNanos.sum() / 1e9; }
     /** Mean number of sequences per step. */
     public double meanBatchSize() { long s = steps(); return s == 0 ? 0 : (double) sequencesInSteps.sum() / s; }
@@ -34,6 +38,8 @@ public final class SchedulerStats {
     public double meanAdaptersPerBatch() { long s = steps(); return s == 0 ? 0 : (double) adaptersInSteps.sum() / s; }
     public int running() { return running; }
     public int waiting() { return waiting; }
+    /** Places of max.waiting.requests taken at the last iteration (waiting plus submitted and not yet picked up). */
+    public int waitingPlaces() { return waitingPlaces; }
     /** Waiting sequences per adapter key ("" = base model). */
     public Map<String, Integer> queueDepths() { return queueDepths; }
 }
