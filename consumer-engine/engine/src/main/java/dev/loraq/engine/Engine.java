@@ -236,6 +236,11 @@ public final class Engine implements AutoCloseable {
         return modelId;
     }
 
+    /** The most requests held waiting before submissions are refused as overloaded (max.waiting.requests). */
+    public int maxWaitingRequests() {
+        return scheduler.maxWaitingRequests();
+    }
+
     /** The heap this engine's configuration needs (an upper bound for the adapters). */
     public HeapEstimate heapEstimate() {
         return heapEstimate;

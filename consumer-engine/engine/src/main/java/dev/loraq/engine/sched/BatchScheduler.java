@@ -113,6 +113,11 @@ public final class BatchScheduler implements Runnable {
         return stats;
     }
 
+    /** The bound on waiting requests (max.waiting.requests). */
+    public int maxWaitingRequests() {
+        return places.bound();
+    }
+
     public String policyName() {
         return policy.name();
     }

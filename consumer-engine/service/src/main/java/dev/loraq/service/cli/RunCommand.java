@@ -86,7 +86,8 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, String> merged = ConfigSources.merge(fromFile, ConfigSources.fromEnvironment(environment, known), flags);
         ServiceConfig config = new ServiceConfig(merged, engineKeys);
         // Engine keys are checked now too, so a bad engine value is refused before anything starts.
-        new EngineConfig(config.engineSettings());
+        EngineConfig engine = new EngineConfig(config.engineSettings());
+        config.requireInFlightWithin(engine.maxWaitingRequests());
         return config;
     }
 }
