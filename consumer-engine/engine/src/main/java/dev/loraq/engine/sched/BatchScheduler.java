@@ -421,7 +421,6 @@ public final class BatchScheduler implements Runnable {
     private void publishGauges() {
         stats.running = running.size();
         stats.waiting = waiting.size();
-        stats.waitingPlaces = places.taken();
         stats.queueDepths = waiting.depths();
     }
 

@@ -18,7 +18,6 @@ public final class SchedulerStats {
     final LongAdder overloaded = new LongAdder();
     volatile int running;
     volatile int waiting;
-    volatile int waitingPlaces;
     volatile Map<String, Integer> queueDepths = Map.of();
 
     public long steps() { return steps.sum(); }
@@ -38,8 +37,6 @@ public final class SchedulerStats {
     public double meanAdaptersPerBatch() { long s = steps(); return s == 0 ? 0 : (double) adaptersInSteps.sum() / s; }
     public int running() { return running; }
     public int waiting() { return waiting; }
-    /** Places of max.waiting.requests taken at the last iteration (waiting plus submitted and not yet picked up). */
-    public int waitingPlaces() { return waitingPlaces; }
     /** Waiting sequences per adapter key ("" = base model). */
     public Map<String, Integer> queueDepths() { return queueDepths; }
 }
