@@ -11,6 +11,8 @@ import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.ComputeBackendProvider;
 import dev.loraq.engine.cache.AdapterCache;
 import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.engine.delivery.DeliveryExecutor;
+import dev.loraq.engine.delivery.RequestDelivery;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;
 import dev.loraq.engine.lora.AdapterSource;
@@ -47,10 +49,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The multi-LoRA inference engine: one resident base model, many adapters, continuous batching of mixed-adapter
  * batches. Submit requests from any thread; each gets a future that completes with its {@link GenerationResult},
  * or exceptionally with an {@link InvalidRequestException} naming what was wrong with that request (unknown
- * adapter, adapter that fails to load, prompt too long, bad sampling parameters). A broken request never affects
- * the others.
+ * adapter, adapter that fails to load, prompt too long, bad sampling parameters, or {@code OVERLOADED} when
+ * max.waiting.requests are waiting already). A broken request never affects the others. A request with a
+ * {@link dev.loraq.engine.generation.GenerationListener} also gets its text token by token as it is generated.
  *
- * <p>Futures complete on the engine's scheduler thread: keep callbacks short or use the {@code *Async} variants.
+ * <p>Results, failures and deltas are delivered off the scheduler thread, on the engine's delivery threads (a
+ * virtual thread per request with something to deliver, in order per request), so neither a slow listener nor a
+ * slow future callback can slow the batch; a callback that blocks delays only its own request's deliveries.
+ * Refusals at submission complete the future before {@code submit} returns, on the caller's thread.
  */
 public final class Engine implements AutoCloseable {
 
@@ -65,6 +71,7 @@ public final class Engine implements AutoCloseable {
     private final AdapterCache adapters;
     private final BatchScheduler scheduler;
     private final Thread schedulerThread;
+    private final DeliveryExecutor delivery = new DeliveryExecutor();
     private final int maxModelLen;
     private final int kvCapacityTokens;
     private final String modelId;
@@ -100,7 +107,7 @@ public final class Engine implements AutoCloseable {
         };
         this.modelId = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
         this.scheduler = new BatchScheduler(backend, adapters, policy, config.maxNumSeqs(),
-                config.maxNumBatchedTokens(), modelId);
+                config.maxNumBatchedTokens(), config.maxWaitingRequests(), modelId);
         this.schedulerThread = new Thread(scheduler, "loraq-scheduler");
         schedulerThread.setDaemon(true);
         schedulerThread.start();
@@ -134,21 +141,23 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Queues a request. Validation errors (adapter id, unknown adapter, prompt, sampling, length) complete the
-     * returned future exceptionally at once; adapter load failures complete it later.
+     * Queues a request. Validation errors (adapter id, unknown adapter, prompt, sampling, length) and the overload
+     * refusal complete the returned future exceptionally at once (after the listener's {@code onError}); adapter
+     * load failures complete it later.
      */
     public CompletableFuture<GenerationResult> submit(GenerationRequest request) {
         CompletableFuture<GenerationResult> future = new CompletableFuture<>();
+        RequestDelivery out = delivery.open(request.requestId(), request.listener(), future);
         try {
-            scheduler.submit(prepare(request, future));
+            scheduler.submit(prepare(request, out));
         } catch (InvalidRequestException e) {
             log.debug("request refused request={} code={} reason={}", request.requestId(), e.code(), e.getMessage());
-            future.completeExceptionally(e);
+            out.failNow(e);
         }
         return future;
     }
 
-    private Sequence prepare(GenerationRequest request, CompletableFuture<GenerationResult> future) {
+    private Sequence prepare(GenerationRequest request, RequestDelivery out) {
         if (request.adapterId() != null) {
             AdapterId id = AdapterId.of(request.adapterId());
             if (adapterSource == null || !adapterSource.exists(id)) {
@@ -171,7 +180,7 @@ public final class Engine implements AutoCloseable {
         Set<Integer> stops = new LinkedHashSet<>(generationConfig.eosTokenIds());
         stops.addAll(sampling.stopTokenIds());
         int[] stopIds = stops.stream().mapToInt(Integer::intValue).toArray();
-        return new Sequence(request, future, arrivals.getAndIncrement(), prompt, sampling.maxTokens(),
+        return new Sequence(request, out, arrivals.getAndIncrement(), prompt, sampling.maxTokens(),
                 new Sampler(sampling, vocab), new StreamingDecoder(tokenizer, sampling.stopStrings()), stopIds);
     }
 
@@ -210,7 +219,10 @@ public final class Engine implements AutoCloseable {
         return tokens;
     }
 
-    /** Cancels a waiting or running request; its future completes with {@link FinishReason#CANCELLED}. */
+    /**
+     * Cancels a waiting or running request; its future completes with {@link FinishReason#CANCELLED} (its listener's
+     * {@code onFinish} too). A waiting request's place under max.waiting.requests is free when this returns.
+     */
     public void cancel(String requestId) {
         scheduler.cancel(requestId);
     }
@@ -221,6 +233,11 @@ public final class Engine implements AutoCloseable {
 
     public String modelId() {
         return modelId;
+    }
+
+    /** The most requests held waiting before submissions are refused as overloaded (max.waiting.requests). */
+    public int maxWaitingRequests() {
+        return scheduler.maxWaitingRequests();
     }
 
     /** The heap this engine's configuration needs (an upper bound for the adapters). */
@@ -244,7 +261,10 @@ public final class Engine implements AutoCloseable {
         return adapterSource.locate(AdapterId.of(adapterId));
     }
 
-    /** Stops the scheduler (held requests complete as cancelled) and frees the model; idempotent. */
+    /**
+     * Stops the scheduler (held requests complete as cancelled), lets the last deliveries run (up to 10 s for a
+     * listener that blocks) and frees the model; idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -256,6 +276,7 @@ public final class Engine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        delivery.close();
         adapters.close();
         backend.close();
         tokenizer.close();

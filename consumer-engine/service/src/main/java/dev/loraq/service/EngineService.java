@@ -40,6 +40,7 @@ public final class EngineService implements AutoCloseable {
     private EngineService(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
         this.config = config;
         this.engine = engine;
+        config.requireInFlightWithin(engine.maxWaitingRequests());
         DeadLetterSizing sizing = new DeadLetterSizing(config.dlqMaxValueBytes());
         if (sizing.maxRecordBytes() > config.producerMaxRequestSize()) {
             throw new ConfigException(ServiceConfig.DLQ_MAX_VALUE_BYTES_CONFIG, config.dlqMaxValueBytes(), "a dead letter could take "

@@ -18,5 +18,10 @@ public enum ErrorCode {
     /** The adapter exists but is stored in a format the engine does not read (pickle .bin). */
     UNSUPPORTED_ADAPTER_FORMAT,
     /** The adapter exists but its files are invalid or incompatible with the base model. */
-    ADAPTER_LOAD_FAILED
+    ADAPTER_LOAD_FAILED,
+    /**
+     * The engine already holds max.waiting.requests requests waiting for a place in the batch; nothing is wrong with
+     * the request itself, it may be sent again once the engine has caught up.
+     */
+    OVERLOADED
 }

@@ -5,8 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A request-level error: the request itself is wrong or refers to something that cannot be served, so it is
- * answered with an error instead of a completion while the engine keeps serving everything else.
+ * A request-level error: the request itself is wrong or refers to something that cannot be served, or the engine
+ * refused it for load ({@link ErrorCode#OVERLOADED}), so it is answered with an error instead of a completion while
+ * the engine keeps serving everything else.
  * The message names the offending field or file and value, for the operator's log; {@link #tenantMessage()} is the
  * same without the server's file system paths, for the tenant.
  */

@@ -147,6 +147,8 @@ public final class AffinityBench {
         p.put(EngineConfig.MAX_NUM_BATCHED_TOKENS, Math.max(256, s.maxNumSeqs()));
         p.put(EngineConfig.SCHEDULING_POLICY, policy);
         p.put(EngineConfig.MAX_QUEUE_WAIT_MS, s.maxQueueWaitMs());
+        // A bulk run submits every request at once: none may be refused as overloaded.
+        p.put(EngineConfig.MAX_WAITING_REQUESTS, Math.max(4096, s.requests()));
         return new EngineConfig(p);
     }
 

@@ -38,6 +38,7 @@ public final class EngineConfig {
     public static final String MAX_QUEUE_WAIT_MS = "max.queue.wait.ms";
     public static final String MAX_MODEL_LEN = "max.model.len";
     public static final String PINNED_ADAPTERS = "pinned.adapters";
+    public static final String MAX_WAITING_REQUESTS = "max.waiting.requests";
 
     /** The keys, types, defaults, valid values and docs. */
     public static final ConfigDefinition DEFINITION = new ConfigDefinition()
@@ -80,6 +81,11 @@ public final class EngineConfig {
             .define(PINNED_ADAPTERS, LIST, "", null,
                     "Adapters loaded at start and kept in a compute slot for good (never evicted), for tenants whose "
                             + "latency matters most; at most max.loras minus one, so other adapters still get a slot.")
+            .define(MAX_WAITING_REQUESTS, INT, 4096, Validator.range(1, 1 << 20),
+                    "Most requests held waiting for a place in the running batch (submitted, not yet running); a "
+                            + "submission beyond it is refused at once with error code overloaded, so the engine's queue "
+                            + "stays bounded whatever its callers send. The Kafka service stays below it: it refuses to "
+                            + "start when max.queued.records plus one poll (max.poll.records) could exceed it.")
             .formerly(MODEL_DIR, "model-dir")
             .formerly(ADAPTERS_DIR, "adapters-dir")
             .formerly(WEIGHT_FORMAT, "weight-format")
@@ -207,6 +213,11 @@ public final class EngineConfig {
     /** Adapter ids to load at start and keep resident. */
     public List<String> pinnedAdapters() {
         return values.getList(PINNED_ADAPTERS);
+    }
+
+    /** The most requests waiting for admission before submissions are refused as overloaded. */
+    public int maxWaitingRequests() {
+        return values.getInt(MAX_WAITING_REQUESTS);
     }
 
     /** All values, for logging the effective configuration. */

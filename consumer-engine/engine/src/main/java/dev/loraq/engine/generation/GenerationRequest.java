@@ -16,14 +16,22 @@ import java.util.Objects;
  * @param promptTokenIds prompt token ids, used as they are
  * @param sampling sampling parameters
  * @param priority higher runs earlier among requests waiting for the same adapter tier
+ * @param listener receives the output token by token as it is generated, or null (the future alone)
  */
 public record GenerationRequest(String requestId, String adapterId, String prompt, List<ChatMessage> messages,
-                                int[] promptTokenIds, SamplingParams sampling, int priority) {
+                                int[] promptTokenIds, SamplingParams sampling, int priority,
+                                GenerationListener listener) {
 
     public GenerationRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(sampling, "sampling");
         messages = messages == null ? null : List.copyOf(messages);
+    }
+
+    /** A request without a listener. */
+    public GenerationRequest(String requestId, String adapterId, String prompt, List<ChatMessage> messages,
+                             int[] promptTokenIds, SamplingParams sampling, int priority) {
+        this(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, null);
     }
 
     public static GenerationRequest ofPrompt(String requestId, String adapterId, String prompt, SamplingParams sampling) {
@@ -40,6 +48,11 @@ public record GenerationRequest(String requestId, String adapterId, String promp
     }
 
     public GenerationRequest withPriority(int newPriority) {
-        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, newPriority);
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, newPriority, listener);
+    }
+
+    /** The same request streamed to {@code newListener} (null: no listener). */
+    public GenerationRequest withListener(GenerationListener newListener) {
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, newListener);
     }
 }

@@ -8,7 +8,9 @@ import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.engine.backend.ComputeBackend;
 import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.cache.AdapterCache;
+import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.kv.KvBlockAllocator;
+import dev.loraq.engine.text.StreamingDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,12 @@ import java.util.concurrent.TimeUnit;
  * The continuous-batching loop. One thread owns the running batch; each iteration it takes new submissions and
  * cancellations, admits waiting sequences (the {@link SchedulingPolicy} decides which, within max.num.seqs, free KV
  * blocks and free adapter slots), runs one step over decode rows and prefill chunks together (at most
- * max.num.batched.tokens rows, so a long prompt is chunked and never stalls running decodes), samples, and retires
- * finished sequences by completing their futures.
+ * max.num.batched.tokens rows, so a long prompt is chunked and never stalls running decodes), samples, streams each
+ * token's text delta and retires finished sequences. Deltas and results go to each sequence's
+ * {@link dev.loraq.engine.delivery.RequestDelivery}, which runs them off this thread.
+ *
+ * <p>At most max.waiting.requests requests wait for admission (see {@link WaitingLimit}); a submission beyond that is
+ * refused at once with {@link ErrorCode#OVERLOADED}.
  *
  * <p>KV blocks for a sequence's whole capacity (prompt plus max_tokens) are reserved at admission, so a running
  * sequence never needs preemption.
@@ -47,6 +53,7 @@ public final class BatchScheduler implements Runnable {
     private final int maxBatchedTokens;
     private final int vocabSize;
     private final String modelId;
+    private final WaitingLimit places;
 
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final WaitingQueues waiting = new WaitingQueues();
@@ -64,7 +71,7 @@ public final class BatchScheduler implements Runnable {
     private record Cancel(String requestId) { }
 
     public BatchScheduler(ComputeBackend backend, AdapterCache adapters, SchedulingPolicy policy, int maxNumSeqs,
-                          int maxBatchedTokens, String modelId) {
+                          int maxBatchedTokens, int maxWaitingRequests, String modelId) {
         this.backend = backend;
         this.adapters = adapters;
         this.kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
@@ -73,6 +80,7 @@ public final class BatchScheduler implements Runnable {
         this.maxBatchedTokens = maxBatchedTokens;
         this.vocabSize = backend.config().vocabSize();
         this.modelId = modelId;
+        this.places = new WaitingLimit(maxWaitingRequests);
         // At most one row per sequence asks for logits in a step, so the logits buffer needs maxNumSeqs rows only.
         this.batch = new StepBatch(kv, Math.max(maxBatchedTokens, maxNumSeqs), maxNumSeqs, vocabSize);
         this.logitsOwner = new Sequence[Math.max(maxBatchedTokens, maxNumSeqs)];
@@ -80,18 +88,34 @@ public final class BatchScheduler implements Runnable {
         this.slotInStep = new boolean[adapters.slots() + 1];
     }
 
-    /** Hands a sequence to the loop; thread-safe. */
+    /**
+     * Hands a sequence to the loop; thread-safe.
+     *
+     * @throws InvalidRequestException with {@link ErrorCode#OVERLOADED} when max.waiting.requests are waiting already
+     */
     public void submit(Sequence s) {
+        if (!places.tryTake(s)) {
+            stats.overloaded.increment();
+            throw new InvalidRequestException(ErrorCode.OVERLOADED, "engine overloaded: " + places.bound()
+                    + " requests are waiting already, the most " + EngineConfig.MAX_WAITING_REQUESTS
+                    + " allows; send it again later");
+        }
         inbox.add(s);
     }
 
-    /** Asks the loop to cancel a request, waiting or running; thread-safe. */
+    /** Asks the loop to cancel a request, waiting or running; thread-safe. A waiting one's place is free at once. */
     public void cancel(String requestId) {
+        places.giveBack(requestId);
         inbox.add(new Cancel(requestId));
     }
 
     public SchedulerStats stats() {
         return stats;
+    }
+
+    /** The bound on waiting requests (max.waiting.requests). */
+    public int maxWaitingRequests() {
+        return places.bound();
     }
 
     public String policyName() {
@@ -186,6 +210,7 @@ public final class BatchScheduler implements Runnable {
             }
             waiting.poll(key);
             waitingById.remove(s.requestId());
+            places.giveBack(s);
             if (lease != null) {
                 s.admit(seq, lease.slot(), lease.kind(), lease.loadNanos());
             } else {
@@ -297,7 +322,9 @@ public final class BatchScheduler implements Runnable {
             return FinishReason.STOP;
         }
         s.append(token);
-        if (s.decoder().accept(token).stopped()) {
+        StreamingDecoder.Delta delta = s.decoder().accept(token);
+        s.delivery().token(token, delta.text(), s.generated() - 1);
+        if (delta.stopped()) {
             return FinishReason.STOP;
         }
         return s.generated() >= s.maxTokens() ? FinishReason.LENGTH : null;
@@ -307,13 +334,13 @@ public final class BatchScheduler implements Runnable {
         release(s);
         finished.add(s);
         long now = System.nanoTime();
-        s.decoder().finish();
+        String heldBack = s.decoder().finish();
         GenerationResult result = new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(), reason,
                 s.promptLength(), s.generated(), (s.admittedNanos() - s.submittedNanos()) / 1_000_000, s.loadKind(),
                 s.loadNanos() / 1_000_000, (now - s.admittedNanos()) / 1_000_000);
         stats.completed.increment();
         log.debug("finished request={} adapter={} reason={} tokens={}", s.requestId(), s.adapterKey(), reason, s.generated());
-        s.future().complete(result);
+        s.delivery().finish(heldBack, result);
     }
 
     private void release(Sequence s) {
@@ -332,8 +359,9 @@ public final class BatchScheduler implements Runnable {
             Sequence s;
             while ((s = waiting.poll(key)) != null) {
                 waitingById.remove(s.requestId());
+                places.giveBack(s);
                 stats.failed.increment();
-                s.future().completeExceptionally(new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                s.delivery().fail(new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
                         "adapter '" + key + "' failed to load: " + cause.getMessage(), cause));
             }
         }
@@ -356,8 +384,10 @@ public final class BatchScheduler implements Runnable {
 
     private void completeCancelled(Sequence s) {
         release(s);
+        places.giveBack(s);
         stats.cancelled.increment();
-        s.future().complete(new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(),
+        // Text held back in the decoder is dropped, as in the result's text.
+        s.delivery().finish("", new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(),
                 FinishReason.CANCELLED, s.promptLength(), s.generated(), 0, s.loadKind(), 0, 0));
     }
 
@@ -383,7 +413,7 @@ public final class BatchScheduler implements Runnable {
 
     private void failAll(Throwable t) {
         for (Sequence s : running) {
-            s.future().completeExceptionally(t);
+            s.delivery().fail(t);
         }
         running.clear();
     }

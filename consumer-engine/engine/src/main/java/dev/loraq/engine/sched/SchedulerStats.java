@@ -15,6 +15,7 @@ public final class SchedulerStats {
     final LongAdder failed = new LongAdder();
     final LongAdder cancelled = new LongAdder();
     final LongAdder stepNanos = new LongAdder();
+    final LongAdder overloaded = new LongAdder();
     volatile int running;
     volatile int waiting;
     volatile Map<String, Integer> queueDepths = Map.of();
@@ -27,6 +28,8 @@ public final class SchedulerStats {
     public long completed() { return completed.sum(); }
     public long failed() { return failed.sum(); }
     public long cancelled() { return cancelled.sum(); }
+    /** Submissions refused because max.waiting.requests were waiting (error code OVERLOADED). */
+    public long overloaded() { return overloaded.sum(); }
     public double stepSeconds() { return stepNanos.sum() / 1e9; }
     /** Mean number of sequences per step. */
     public double meanBatchSize() { long s = steps(); return s == 0 ? 0 : (double) sequencesInSteps.sum() / s; }

@@ -1,23 +1,23 @@
 package dev.loraq.engine.sched;
 
+import dev.loraq.engine.delivery.RequestDelivery;
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.generation.GenerationRequest;
-import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.sample.Sampler;
 import dev.loraq.engine.text.StreamingDecoder;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One request's generation state while the engine holds it: its tokens (prompt then generated), how many of them
  * are already in the KV cache, its sampler (own seeded RNG, so output does not depend on batch composition), its
- * text decoder, and the resources it holds (KV sequence, adapter slot). Scheduler-thread only.
+ * text decoder, the resources it holds (KV sequence, adapter slot) and its way out to the caller. Scheduler-thread
+ * only.
  */
 public final class Sequence {
 
     private final GenerationRequest request;
-    private final CompletableFuture<GenerationResult> future;
+    private final RequestDelivery delivery;
     private final String adapterKey;
     private final long arrival;
     private final long submittedNanos;
@@ -37,10 +37,10 @@ public final class Sequence {
     private long admittedNanos;
     private boolean waitedForDisk;
 
-    public Sequence(GenerationRequest request, CompletableFuture<GenerationResult> future, long arrival,
+    public Sequence(GenerationRequest request, RequestDelivery delivery, long arrival,
                     int[] promptTokens, int maxTokens, Sampler sampler, StreamingDecoder decoder, int[] stopTokenIds) {
         this.request = request;
-        this.future = future;
+        this.delivery = delivery;
         this.adapterKey = request.adapterId() == null ? WaitingQueues.BASE : request.adapterId();
         this.arrival = arrival;
         this.submittedNanos = System.nanoTime();
@@ -54,7 +54,8 @@ public final class Sequence {
     }
 
     public GenerationRequest request() { return request; }
-    public CompletableFuture<GenerationResult> future() { return future; }
+    /** Where the request's deltas, result or failure go. */
+    public RequestDelivery delivery() { return delivery; }
     public String requestId() { return request.requestId(); }
     public String adapterKey() { return adapterKey; }
     public boolean usesAdapter() { return !adapterKey.isEmpty(); }

@@ -62,6 +62,16 @@ class EngineConfigTest {
         assertEquals("affinity", c.schedulingPolicy());
         assertEquals(2000L, c.maxQueueWaitMs());
         assertEquals(0, c.maxModelLen());
+        assertEquals(4096, c.maxWaitingRequests());
+    }
+
+    @Test
+    void shouldReadAndCheckTheWaitingBound() {
+        assertEquals(7, EngineConfig.fromEnvironment(Map.of("model-dir", "/m"), Map.of("LORAQ_MAX_WAITING_REQUESTS", "7"))
+                .maxWaitingRequests());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new EngineConfig(Map.of("model-dir", "/m", "max.waiting.requests", "0")));
+        assertEquals("invalid value '0' for configuration 'max.waiting.requests': must be in [1, 1048576]", e.getMessage());
     }
 
     @Test
@@ -125,7 +135,8 @@ class EngineConfigTest {
 
         List<String> keys = List.of("model.dir", "adapters.dir", "weight.format", "backend", "max.loras",
                 "max.cpu.loras", "max.lora.rank", "max.num.seqs", "max.num.batched.tokens", "kv.cache.tokens",
-                "kv.block.size", "threads", "scheduling.policy", "max.queue.wait.ms", "max.model.len", "pinned.adapters");
+                "kv.block.size", "threads", "scheduling.policy", "max.queue.wait.ms", "max.model.len", "pinned.adapters",
+                "max.waiting.requests");
         assertEquals(keys, EngineConfig.DEFINITION.keys().stream().map(ConfigDefinition.Key::key).toList());
         for (String key : keys) {
             assertTrue(help.contains(key + " (env " + ConfigDefinition.envVarName(key) + ")"), key);

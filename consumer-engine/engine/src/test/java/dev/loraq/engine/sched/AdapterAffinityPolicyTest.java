@@ -1,5 +1,6 @@
 package dev.loraq.engine.sched;
 
+import dev.loraq.engine.delivery.RequestDelivery;
 import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.TestModels;
 import dev.loraq.engine.backend.BackendOptions;
@@ -72,7 +73,7 @@ class AdapterAffinityPolicyTest {
     private Sequence enqueue(String adapter, int priority) {
         SamplingParams p = SamplingParams.greedy(2);
         GenerationRequest r = new GenerationRequest("r" + arrivals, adapter, null, null, new int[] {1, 2}, p, priority);
-        Sequence s = new Sequence(r, new CompletableFuture<>(), arrivals++, new int[] {1, 2}, 2,
+        Sequence s = new Sequence(r, new RequestDelivery(r.requestId(), null, new CompletableFuture<>(), Runnable::run), arrivals++, new int[] {1, 2}, 2,
                 new Sampler(p, 512), new StreamingDecoder(tokenizer), new int[0]);
         waiting.add(s);
         return s;

@@ -42,7 +42,8 @@ public final class ConfigSources {
                 EngineConfig.DEFINITION.withCurrentKeys(flags));
         ServiceConfig config = new ServiceConfig(merged, engineKeys);
         // Engine keys are checked now too, so a bad engine value is refused before anything starts.
-        new EngineConfig(config.engineSettings());
+        EngineConfig engine = new EngineConfig(config.engineSettings());
+        config.requireInFlightWithin(engine.maxWaitingRequests());
         return config;
     }
 

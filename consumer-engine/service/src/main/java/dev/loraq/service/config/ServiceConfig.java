@@ -1,5 +1,6 @@
 package dev.loraq.service.config;
 
+import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.schemas.contract.OutputTopicPattern;
 import dev.loraq.schemas.contract.OutputTopicPatternValidator;
 import dev.loraq.schemas.contract.PipelineTopics;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -65,7 +67,10 @@ public final class ServiceConfig extends AbstractConfig {
     private static final String COMMIT_INTERVAL_MS_DOC = "How often finished completions and offsets are committed in one transaction.";
     public static final String MAX_QUEUED_RECORDS_CONFIG = "max.queued.records";
     private static final String MAX_QUEUED_RECORDS_DOC = "Records in flight (submitted, not yet committed) above which all partitions are paused; "
-            + "they resume when half of that has drained. Bounds memory whatever the backlog.";
+            + "they resume when half of that has drained. Bounds memory whatever the backlog. The pause takes effect between polls, "
+            + "so up to max.queued.records - 1 + max.poll.records (kafka.consumer.max.poll.records, default the smaller of 500 and "
+            + "max.queued.records) can be in flight: that must not exceed the engine's " + EngineConfig.MAX_WAITING_REQUESTS
+            + " (default 4096), checked at start, so the engine never refuses a record as overloaded.";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
     private static final String SHUTDOWN_TIMEOUT_MS_DOC = "On shutdown, how long in-flight requests may still finish before they are abandoned "
             + "(left uncommitted, so another instance redoes them).";
@@ -340,14 +345,44 @@ public final class ServiceConfig extends AbstractConfig {
 
     /** The transactional producer's max.request.size: its override, or Kafka's default. */
     public int producerMaxRequestSize() {
-        Object value = clientOverrides(PRODUCER_PREFIX).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return intOverride(PRODUCER_PREFIX, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    }
+
+    /** The consumer's max.poll.records: its override, or max.queued.records capped at 500 (one poll never overshoots much). */
+    public int consumerMaxPollRecords() {
+        return intOverride(CONSUMER_PREFIX, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, maxQueuedRecords())));
+    }
+
+    /** Most records in flight at once: the pause on max.queued.records is applied between polls, so one poll can add more. */
+    public int maxRecordsInFlight() {
+        return maxQueuedRecords() - 1 + consumerMaxPollRecords();
+    }
+
+    /**
+     * Refuses a backpressure bound the engine's own bound on waiting requests could be reached under: every record in
+     * flight is at most one waiting request, so the engine never answers one with {@code overloaded}.
+     *
+     * @param engineMaxWaitingRequests the engine's {@value EngineConfig#MAX_WAITING_REQUESTS}
+     */
+    public void requireInFlightWithin(int engineMaxWaitingRequests) {
+        if (maxRecordsInFlight() > engineMaxWaitingRequests) {
+            throw new ConfigException(MAX_QUEUED_RECORDS_CONFIG + " (" + maxQueuedRecords() + ") lets up to " + maxRecordsInFlight()
+                    + " records be in flight (" + MAX_QUEUED_RECORDS_CONFIG + " - 1 + " + CONSUMER_PREFIX + ConsumerConfig.MAX_POLL_RECORDS_CONFIG
+                    + " " + consumerMaxPollRecords() + "), more than the engine's " + EngineConfig.MAX_WAITING_REQUESTS + " ("
+                    + engineMaxWaitingRequests + "): lower " + MAX_QUEUED_RECORDS_CONFIG + " or raise " + EngineConfig.MAX_WAITING_REQUESTS);
+        }
+    }
+
+    private int intOverride(String prefix, String key, int defaultValue) {
+        Object value = clientOverrides(prefix).get(key);
         if (value == null) {
-            return (Integer) ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+            return defaultValue;
         }
         try {
             return Integer.parseInt(value.toString().trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException(PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, value, "must be an integer");
+            throw new ConfigException(prefix + key, value, "must be an integer");
         }
     }
 }

@@ -35,7 +35,7 @@ public final class KafkaClients {
     public KafkaConsumer<byte[], byte[]> consumer() {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, config.maxQueuedRecords())));
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.consumerMaxPollRecords());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "loraq-engine-" + config.workerId() + "-consumer");
         props.putAll(config.clientOverrides(ServiceConfig.CONSUMER_PREFIX));
         enforce(props, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

@@ -18,6 +18,9 @@ public interface InferenceEngine extends AutoCloseable {
 
     EngineSnapshot snapshot();
 
+    /** The most requests the engine holds waiting before it refuses more as overloaded (max.waiting.requests). */
+    int maxWaitingRequests();
+
     /** Heap bytes the engine's configuration needs (docs/operations.md, Heap of the CPU engine). */
     long heapNeededBytes();
 

@@ -60,6 +60,11 @@ public final class LocalEngine implements InferenceEngine {
     }
 
     @Override
+    public int maxWaitingRequests() {
+        return engine.maxWaitingRequests();
+    }
+
+    @Override
     public long heapNeededBytes() {
         return engine.heapEstimate().totalBytes();
     }

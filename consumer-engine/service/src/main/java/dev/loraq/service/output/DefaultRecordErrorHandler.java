@@ -1,5 +1,6 @@
 package dev.loraq.service.output;
 
+import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.validation.InvalidPromptRequestException;
@@ -11,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every request-level failure becomes an error completion for the tenant: the engine's own codes (lower-cased, e.g.
  * {@code unknown_adapter}, {@code prompt_too_long}), {@code invalid_sampling} / {@code invalid_prompt} for
- * requests that break the record rules, and {@code engine_error} for anything unexpected.
+ * requests that break the record rules, and {@code engine_error} for anything unexpected. {@code overloaded} (the
+ * engine's max.waiting.requests reached) cannot happen while the start check on max.queued.records holds; should it
+ * happen anyway it is an error completion the tenant may send again, and a warning for the operator.
  */
 public final class DefaultRecordErrorHandler implements RecordErrorHandler {
 
@@ -24,6 +27,10 @@ public final class DefaultRecordErrorHandler implements RecordErrorHandler {
             cause = cause.getCause();
         }
         if (cause instanceof InvalidRequestException invalid) {
+            if (invalid.code() == ErrorCode.OVERLOADED) {
+                LOG.warn("engine refused a request as overloaded requestId={} tenant={}: {}; max.queued.records should keep "
+                        + "the service below max.waiting.requests", request.getRequestId(), request.getTenantId(), invalid.getMessage());
+            }
             String tenantMessage = invalid.tenantMessage();
             if (!tenantMessage.equals(invalid.getMessage())) {
                 // The tenant's message has no server paths; the operator's log keeps them.

@@ -108,6 +108,50 @@ class ServiceConfigTest {
     }
 
     @Test
+    void shouldRefuseMoreRecordsInFlightThanTheEngineLetsWait() {
+        Map<String, String> raw = minimal();
+        raw.put("max.queued.records", "4000");
+        ServiceConfig config = new ServiceConfig(raw, Set.of());
+        assertEquals(500, config.consumerMaxPollRecords());
+        assertEquals(4499, config.maxRecordsInFlight(), "3999 before the pause, then one more poll of 500");
+        ConfigException e = assertThrows(ConfigException.class, () -> config.requireInFlightWithin(4096));
+        for (String named : new String[] {"max.queued.records (4000)", "4499", "kafka.consumer.max.poll.records 500",
+                "max.waiting.requests (4096)"}) {
+            assertTrue(e.getMessage().contains(named), "names " + named + ": " + e.getMessage());
+        }
+        config.requireInFlightWithin(4499);
+
+        raw.put("kafka.consumer.max.poll.records", "97");
+        ServiceConfig smallPolls = new ServiceConfig(raw, Set.of());
+        assertEquals(97, smallPolls.consumerMaxPollRecords());
+        smallPolls.requireInFlightWithin(4096);
+
+        ServiceConfig defaults = new ServiceConfig(minimal(), Set.of());
+        assertEquals(1011, defaults.maxRecordsInFlight());
+        defaults.requireInFlightWithin(4096);
+    }
+
+    @Test
+    void shouldCheckTheEngineWaitingBoundWhenLoading() {
+        Map<String, String> flags = new HashMap<>(minimal());
+        flags.put("model-dir", "/models/a");
+        flags.put("max.waiting.requests", "1010");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigSources.load(null, flags, Map.of()));
+        assertTrue(e.getMessage().contains("max.queued.records (512)") && e.getMessage().contains("max.waiting.requests (1010)"),
+                e.getMessage());
+        flags.put("max.waiting.requests", "1011");
+        assertEquals(1011, ConfigSources.load(null, flags, Map.of()).maxRecordsInFlight());
+    }
+
+    @Test
+    void shouldRefuseANonNumericMaxPollRecordsNamingIt() {
+        Map<String, String> raw = minimal();
+        raw.put("kafka.consumer.max.poll.records", "many");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()).consumerMaxPollRecords());
+        assertTrue(e.getMessage().contains("kafka.consumer.max.poll.records"), e.getMessage());
+    }
+
+    @Test
     void shouldListEveryKeyInHelp() {
         String help = dev.loraq.service.cli.LoraqEngineCli.commandLine().getSubcommands().get("run").getUsageMessage();
         for (String key : ServiceConfig.CONFIG_DEF.names()) {

@@ -53,6 +53,7 @@ class OffsetMetadataPauseTest {
         Map<String, String> settings = fixture.settings("solo");
         settings.put("offset.metadata.pause.bytes", Integer.toString(PAUSE_BYTES));
         settings.put("max.queued.records", "5000");
+        settings.put("max.waiting.requests", "8192"); // room in the engine for all the service may read at once
         settings.put("max.loras", "1");
         settings.put("max.cpu.loras", "2");
         settings.put("max.num.seqs", "8");

@@ -1,5 +1,6 @@
 package dev.loraq.ops.pipelinebench;
 
+import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.synth.ModelPreset;
@@ -184,6 +185,8 @@ public final class PipelineBench {
         m.put("max.cpu.loras", Integer.toString(Math.max(s.maxLoras(), s.adapters())));
         m.put("max.num.seqs", Integer.toString(s.maxNumSeqs()));
         m.put("max.num.batched.tokens", Integer.toString(Math.max(512, s.maxNumSeqs())));
+        // The engine-alone leg submits the whole workload at once: room for all of it, and for the service's records.
+        m.put(EngineConfig.MAX_WAITING_REQUESTS, Integer.toString(Math.max(4096, Math.max(s.requests(), s.maxQueuedRecords() + 500))));
         return m;
     }
 
