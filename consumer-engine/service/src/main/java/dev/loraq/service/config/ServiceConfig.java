@@ -99,9 +99,8 @@ public final class ServiceConfig extends AbstractConfig {
             + "(such records are retried, never dead-lettered).";
     public static final String RECORD_ERROR_HANDLER_CONFIG = "record.error.handler";
     private static final String RECORD_ERROR_HANDLER_DOC = "Class deciding what becomes of a decoded request that failed in validation or "
-            + "in the engine: an error completion in the tenant's topic (the default's choice for every failure, with the engine's code) "
-            + "or a dead letter. A public class implementing dev.loraq.service.output.RecordErrorHandler with a public no-argument "
-            + "constructor, checked at start; when it also implements org.apache.kafka.common.Configurable it is given every setting. "
+            + "in the engine: an error completion in the tenant's topic (what the default makes of every failure, with its code) or a "
+            + "dead letter. Checked at start; a handler that implements org.apache.kafka.common.Configurable is given every setting. "
             + "Records that cannot be decoded or have no usable tenant always become dead letters.";
 
     // The Avro decode limits are the service's keys: it is the service that decodes untrusted records.
