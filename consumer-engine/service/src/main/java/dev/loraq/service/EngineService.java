@@ -1,8 +1,8 @@
 package dev.loraq.service;
 
 import dev.loraq.service.config.ServiceConfig;
-import dev.loraq.service.consumer.ConsumerLoop;
 import dev.loraq.service.consumer.BrokerClients;
+import dev.loraq.service.consumer.ConsumerLoop;
 import dev.loraq.service.consumer.KafkaClients;
 import dev.loraq.service.health.ClusterProbe;
 import dev.loraq.service.health.EngineHealth;

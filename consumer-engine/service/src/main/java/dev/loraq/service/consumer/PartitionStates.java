@@ -149,7 +149,7 @@ final class PartitionStates implements ConsumerRebalanceListener {
             } else {
                 consumer.seekToBeginning(List.of(partition));
             }
-            PartitionState fresh = PartitionState.assigned(partition, offset, offset != null ? offset.offset() : consumer.position(partition));
+            PartitionState fresh = fromCommitted(partition, offset);
             PartitionState previous = states.put(partition, fresh);
             if (previous != null) {
                 fresh.keepRetryOf(previous);
@@ -177,7 +177,7 @@ final class PartitionStates implements ConsumerRebalanceListener {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata offset = committed.get(partition);
-            PartitionState state = PartitionState.assigned(partition, offset, offset != null ? offset.offset() : consumer.position(partition));
+            PartitionState state = fromCommitted(partition, offset);
             states.put(partition, state);
             LOG.info("partition assigned worker={} partition={} committed={} completedAbove={}", workerId,
                     partition, offset == null ? "none" : offset.offset(), state.completedAboveCommit().size());
@@ -218,6 +218,11 @@ final class PartitionStates implements ConsumerRebalanceListener {
         metrics.cancelled("lost", cancelled);
         lost.forEach(states::remove);
         LOG.warn("partitions lost worker={} partitions={} cancelled={}", workerId, lost, cancelled);
+    }
+
+    /** A partition's state from the group's committed offset and metadata, or from the consumer's position when none. */
+    private PartitionState fromCommitted(TopicPartition partition, OffsetAndMetadata committed) {
+        return PartitionState.assigned(partition, committed, committed != null ? committed.offset() : consumer.position(partition));
     }
 
     private int inEngine(Set<TopicPartition> partitions) {
