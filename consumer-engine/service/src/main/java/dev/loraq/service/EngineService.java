@@ -1,6 +1,7 @@
 package dev.loraq.service;
 
 import dev.loraq.service.config.ServiceConfig;
+import dev.loraq.service.consumer.BrokerClients;
 import dev.loraq.service.consumer.ConsumerLoop;
 import dev.loraq.service.consumer.KafkaClients;
 import dev.loraq.service.health.ClusterProbe;
@@ -9,7 +10,6 @@ import dev.loraq.service.inference.InferenceEngine;
 import dev.loraq.service.metrics.MetricsEndpoint;
 import dev.loraq.service.metrics.ServiceMetrics;
 import dev.loraq.service.output.DeadLetterSizing;
-import dev.loraq.service.output.DefaultRecordErrorHandler;
 import dev.loraq.service.output.RecordErrorHandler;
 import dev.loraq.service.output.TopicProvisioner;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ public final class EngineService implements AutoCloseable {
                     + sizing.maxRecordBytes() + " bytes, more than the producer's max.request.size of " + config.producerMaxRequestSize()
                     + " (" + ServiceConfig.PRODUCER_PREFIX + "max.request.size): lower it or raise that");
         }
-        KafkaClients clients = new KafkaClients(config);
+        KafkaClients clients = new BrokerClients(config);
         this.provisioner = new TopicProvisioner(clients.admin(), config.topicsAutoCreate(), config.topicsPartitions(),
                 config.topicsReplicationFactor());
         // Without a dead-letter topic no bad record could be set aside, so every transaction holding one would abort.
@@ -64,9 +64,12 @@ public final class EngineService implements AutoCloseable {
                 metrics::scrape, health::livenessProblem, health::readinessProblem);
     }
 
-    /** Starts the service on an opened engine, which the service closes on {@link #close}. */
+    /**
+     * Starts the service on an opened engine, which the service closes on {@link #close}, with the record error
+     * handler its configuration names ({@value ServiceConfig#RECORD_ERROR_HANDLER_CONFIG}).
+     */
     public static EngineService start(ServiceConfig config, InferenceEngine engine) {
-        return start(config, engine, new DefaultRecordErrorHandler());
+        return start(config, engine, config.recordErrorHandler());
     }
 
     public static EngineService start(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {

@@ -9,7 +9,8 @@ import dev.loraq.schemas.avro.DeadLetter;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
 import dev.loraq.schemas.serde.AvroSerializer;
-import dev.loraq.service.output.OutputRecords;
+import dev.loraq.service.config.ServiceConfig;
+import dev.loraq.service.output.DeadLetterSizing;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.stack.junit.LocalStackExtension;
 import dev.loraq.tools.config.ToolsConfig;
@@ -90,7 +91,7 @@ class DlqCommandTest {
     }
 
     private DeadLetter letter(Original original, String code, Instant failedAt) {
-        DeadLetter letter = OutputRecords.deadLetter(sourceTopic, original.partition(), original.offset(), original.key(), original.value(),
+        DeadLetter letter = new DeadLetterSizing(ServiceConfig.DLQ_MAX_VALUE_BYTES_DEFAULT).build(sourceTopic, original.partition(), original.offset(), original.key(), original.value(),
                 original.headers(), code, "Output topic loraq.completions.newco does not exist (" + code + ")");
         letter.setFailedAt(failedAt);
         return letter;

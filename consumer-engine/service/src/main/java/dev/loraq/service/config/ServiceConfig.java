@@ -7,6 +7,8 @@ import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.schemas.contract.TenantId;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import dev.loraq.schemas.serde.AvroDecodeLimits;
+import dev.loraq.service.output.DefaultRecordErrorHandler;
+import dev.loraq.service.output.RecordErrorHandler;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,6 +109,11 @@ public final class ServiceConfig extends AbstractConfig {
     public static final String REGISTRY_RETRY_BACKOFF_MS_CONFIG = "registry.unavailable.backoff.ms";
     private static final String REGISTRY_RETRY_BACKOFF_MS_DOC = "When the schema registry cannot be reached, how long a partition waits before its record is tried again "
             + "(such records are retried, never dead-lettered).";
+    public static final String RECORD_ERROR_HANDLER_CONFIG = "record.error.handler";
+    private static final String RECORD_ERROR_HANDLER_DOC = "Class deciding what becomes of a decoded request that failed in validation or "
+            + "in the engine: an error completion in the tenant's topic (what the default makes of every failure, with its code) or a "
+            + "dead letter. Checked at start; a handler that implements org.apache.kafka.common.Configurable is given every setting. "
+            + "Records that cannot be decoded or have no usable tenant always become dead letters.";
 
     // The Avro decode limits are the service's keys: it is the service that decodes untrusted records.
     public static final ConfigDef CONFIG_DEF = new ConfigDef(AvroDecodeLimits.CONFIG_DEF)
@@ -157,7 +164,9 @@ public final class ServiceConfig extends AbstractConfig {
             .define(REGISTRY_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 1000L, Range.between(1, 600_000), Importance.LOW, REGISTRY_RETRY_BACKOFF_MS_DOC)
             .define(STATIC_MEMBERSHIP_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, STATIC_MEMBERSHIP_DOC)
             .define(HEALTH_PROBE_INTERVAL_MS_CONFIG, Type.LONG, 2000L, Range.between(100, 600_000), Importance.LOW, HEALTH_PROBE_INTERVAL_MS_DOC)
-            .define(HEALTH_STALL_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, Range.between(1000, 86_400_000), Importance.LOW, HEALTH_STALL_TIMEOUT_MS_DOC);
+            .define(HEALTH_STALL_TIMEOUT_MS_CONFIG, Type.LONG, 300_000L, Range.between(1000, 86_400_000), Importance.LOW, HEALTH_STALL_TIMEOUT_MS_DOC)
+            .define(RECORD_ERROR_HANDLER_CONFIG, Type.CLASS, DefaultRecordErrorHandler.class, new ImplementationClass(RecordErrorHandler.class),
+                    Importance.LOW, RECORD_ERROR_HANDLER_DOC);
 
     private final Map<String, String> raw;
     private final Map<String, String> engineSettings;
@@ -341,6 +350,11 @@ public final class ServiceConfig extends AbstractConfig {
 
     public int dlqMaxValueBytes() {
         return getInt(DLQ_MAX_VALUE_BYTES_CONFIG);
+    }
+
+    /** A new instance of the configured record error handler, given every setting when it is Configurable. */
+    public RecordErrorHandler recordErrorHandler() {
+        return getConfiguredInstance(RECORD_ERROR_HANDLER_CONFIG, RecordErrorHandler.class, new HashMap<>(raw));
     }
 
     /** The transactional producer's max.request.size: its override, or Kafka's default. */

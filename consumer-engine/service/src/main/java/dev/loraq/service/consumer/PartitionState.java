@@ -1,15 +1,23 @@
 package dev.loraq.service.consumer;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Offset bookkeeping of one owned partition whose records finish out of order. The committable offset is the lowest
- * offset still in flight (or the next offset to read when nothing is); offsets completed above it travel in the commit
- * metadata ({@link OffsetMetadataCodec}) and are skipped when read again after a restart or reassignment.
- * Owned by the consumer thread; not thread-safe.
+ * Everything the service holds for one owned partition: the offset bookkeeping of records that finish out of order,
+ * the records handed to the engine, the outputs finished since the last commit and a schema-registry retry. The
+ * committable offset is the lowest offset still in flight (or the next offset to read when nothing is); offsets
+ * completed above it travel in the commit metadata ({@link OffsetMetadataCodec}) and are skipped when read again after
+ * a restart or reassignment. Dropping the state drops all of it, so nothing of a partition that is no longer owned
+ * can be committed. Owned by the consumer thread; not thread-safe.
  */
 public final class PartitionState {
 
@@ -20,6 +28,12 @@ public final class PartitionState {
     private long committedOffset;
     private String committedMetadata;
     private int lastMetadataLength;
+    /** Records in the engine, by offset; a result whose InFlight is not the one here is stale and dropped. */
+    private final Map<Long, InFlight> work = new HashMap<>();
+    /** Outputs finished since the last commit, in order: they commit with the offsets that cover them. */
+    private final List<PendingOutput> outputs = new ArrayList<>();
+    private boolean awaitingRetry;
+    private long retryAtNanos;
 
     private PartitionState(TopicPartition partition, long start, NavigableSet<Long> completed, String metadata) {
         this.partition = partition;
@@ -121,6 +135,89 @@ public final class PartitionState {
 
     public long nextToRead() {
         return nextToRead;
+    }
+
+    // ---- work in the engine --------------------------------------------------------------------------------
+
+    /** A record was handed to the engine. */
+    void submitted(InFlight record) {
+        started(record.offset());
+        work.put(record.offset(), record);
+    }
+
+    /** Whether this is the current attempt at its record (not one cancelled by a rewind or a resubmission). */
+    boolean isCurrent(InFlight record) {
+        return work.get(record.offset()) == record;
+    }
+
+    /** The engine's result for this record was taken; its offset stays in flight until {@link #finished}. */
+    void resultTaken(InFlight record) {
+        work.remove(record.offset());
+    }
+
+    int workCount() {
+        return work.size();
+    }
+
+    /** Forgets the records in the engine and returns them, to be cancelled there. */
+    List<InFlight> takeWork() {
+        List<InFlight> taken = new ArrayList<>(work.values());
+        work.clear();
+        return taken;
+    }
+
+    // ---- outputs of the next transaction ----------------------------------------------------------------------
+
+    /** A record's outcome (completion, error completion or dead letter) joins the next transaction. */
+    void finished(PendingOutput output) {
+        outputs.add(output);
+        completed(output.sourceOffset());
+    }
+
+    /** The outputs finished since the last commit, in order (a read-only view). */
+    List<PendingOutput> outputs() {
+        return Collections.unmodifiableList(outputs);
+    }
+
+    /** Replaces each output, in order, by what the next transaction sends for it; a throw keeps those replaced so far. */
+    void replaceOutputs(UnaryOperator<PendingOutput> replacement) {
+        for (int i = 0; i < outputs.size(); i++) {
+            outputs.set(i, replacement.apply(outputs.get(i)));
+        }
+    }
+
+    /** The outputs were committed. */
+    void outputsCommitted() {
+        outputs.clear();
+    }
+
+    /** Throws the outputs away uncommitted (their records are redone by whoever reads them next); returns how many. */
+    int discardOutputs() {
+        int count = outputs.size();
+        outputs.clear();
+        return count;
+    }
+
+    // ---- schema registry retry --------------------------------------------------------------------------------
+
+    /** The schema registry could not be reached: wait until {@code System.nanoTime()} passes this before reading on. */
+    void retryAfter(long nanos) {
+        awaitingRetry = true;
+        retryAtNanos = nanos;
+    }
+
+    /** Whether the partition still waits for a registry retry at {@code now}; the wait ends once its time has come. */
+    boolean awaitingRetry(long now) {
+        if (awaitingRetry && retryAtNanos - now <= 0) {
+            awaitingRetry = false;
+        }
+        return awaitingRetry;
+    }
+
+    /** Carries a pending registry retry over from the state this one replaces. */
+    void keepRetryOf(PartitionState previous) {
+        awaitingRetry = previous.awaitingRetry;
+        retryAtNanos = previous.retryAtNanos;
     }
 
     @Override

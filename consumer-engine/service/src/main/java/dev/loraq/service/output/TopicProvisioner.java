@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * replication) when auto-creation is on, otherwise only checks. Known topics are cached, so the steady state makes no
  * admin call. Topics are never created implicitly by the producer.
  */
-public final class TopicProvisioner implements AutoCloseable {
+public final class TopicProvisioner implements OutputTopics, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_MS = 30_000;
@@ -37,10 +37,8 @@ public final class TopicProvisioner implements AutoCloseable {
         this.replicationFactor = replicationFactor;
     }
 
-    /**
-     * Whether the topic exists (after creating it when allowed). False only when auto-creation is off and the topic
-     * is missing. Throws {@link KafkaException} when the cluster cannot be asked.
-     */
+    /** False only when auto-creation is off and the topic is missing. */
+    @Override
     public boolean ensure(String topic) {
         if (known.contains(topic)) {
             return true;

@@ -1,9 +1,15 @@
 package dev.loraq.service.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.service.output.DeadLetterEveryFailure;
+import dev.loraq.service.output.DefaultRecordErrorHandler;
+import dev.loraq.service.output.ErrorOutcome;
+import dev.loraq.service.output.RecordErrorHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -159,5 +165,59 @@ class ServiceConfigTest {
         }
         assertTrue(help.contains("max.loras"), "help lacks the engine's keys");
         assertTrue(help.contains("default: loraq.prompts"), "help lacks defaults");
+    }
+
+    @Test
+    void shouldUseTheDefaultRecordErrorHandlerWhenNoneIsNamed() {
+        assertInstanceOf(DefaultRecordErrorHandler.class, new ServiceConfig(minimal(), Set.of()).recordErrorHandler());
+    }
+
+    @Test
+    void shouldMakeTheRecordErrorHandlerNamedByClassAndGiveItTheSettings() {
+        Map<String, String> raw = minimal();
+        raw.put("record.error.handler", DeadLetterEveryFailure.class.getName());
+        raw.put("worker.id", "engine-7");
+        RecordErrorHandler handler = new ServiceConfig(raw, Set.of()).recordErrorHandler();
+        PromptRequest request = new PromptRequest();
+        request.setRequestId("r-1");
+        ErrorOutcome outcome = handler.onFailure(request, new IllegalStateException("boom"));
+        ErrorOutcome.DeadLetter letter = assertInstanceOf(ErrorOutcome.DeadLetter.class, outcome);
+        assertEquals(DeadLetterEveryFailure.CODE, letter.code());
+        assertTrue(letter.message().startsWith("worker engine-7 set request r-1 aside"), letter.message());
+    }
+
+    @Test
+    void shouldRefuseAnUnknownRecordErrorHandlerClassNamingTheKey() {
+        assertRefused("dev.loraq.service.output.NoSuchHandler", "could not be found");
+    }
+
+    @Test
+    void shouldRefuseARecordErrorHandlerClassThatDoesNotImplementTheInterface() {
+        assertRefused("java.lang.String", "does not implement dev.loraq.service.output.RecordErrorHandler");
+    }
+
+    @Test
+    void shouldRefuseARecordErrorHandlerWithoutAPublicNoArgumentConstructor() {
+        assertRefused(NeedsAnArgument.class.getName(), "has no public no-argument constructor");
+    }
+
+    private static void assertRefused(String className, String why) {
+        Map<String, String> raw = minimal();
+        raw.put("record.error.handler", className);
+        ConfigException e = assertThrows(ConfigException.class, () -> new ServiceConfig(raw, Set.of()));
+        assertTrue(e.getMessage().contains("record.error.handler") && e.getMessage().contains(className) && e.getMessage().contains(why),
+                e.getMessage());
+    }
+
+    /** A handler the service cannot make on its own. */
+    public static final class NeedsAnArgument implements RecordErrorHandler {
+
+        public NeedsAnArgument(String code) {
+        }
+
+        @Override
+        public ErrorOutcome onFailure(PromptRequest request, Throwable failure) {
+            return new ErrorOutcome.ErrorCompletion("never", "never");
+        }
     }
 }

@@ -99,7 +99,8 @@ public final class ConfigurationReference {
         if (key.type == ConfigDef.Type.PASSWORD) {
             return "(hidden)";
         }
-        String text = value instanceof List<?> list ? String.join(",", list.stream().map(Object::toString).toList()) : value.toString();
+        String text = value instanceof List<?> list ? String.join(",", list.stream().map(Object::toString).toList())
+                : value instanceof Class<?> type ? type.getName() : value.toString();
         return text.isEmpty() ? "\"\"" : "`" + text + "`";
     }
 
