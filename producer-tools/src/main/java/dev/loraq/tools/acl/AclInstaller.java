@@ -63,8 +63,29 @@ public final class AclInstaller {
                 throw failure("create ACLs", e);
             }
         }
+        awaitVisible(missing);
         LOG.info("acls applied created={} present={}", missing.size(), acls.size() - missing.size());
         return outcomes;
+    }
+
+    /**
+     * Waits until the brokers list the new bindings: createAcls returns once the controller has them, and a broker's
+     * authorizer applies them a moment later, so a client started right after this run could still be refused.
+     */
+    private void awaitVisible(List<AclBinding> created) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!created.isEmpty() && !existing().containsAll(created)) {
+            if (System.nanoTime() > deadline) {
+                throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "created " + created.size()
+                        + " ACL(s) on " + bootstrapServers + " but the brokers did not list them within " + timeoutMs + " ms");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("wait for the new ACLs", e);
+            }
+        }
     }
 
     private Set<AclBinding> existing() {
