@@ -19,10 +19,13 @@ import dev.loraq.engine.lora.AdapterSource;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.observe.EngineObserver;
+import dev.loraq.engine.observe.GuardedObserver;
 import dev.loraq.engine.sample.Sampler;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.sched.AdapterAffinityPolicy;
 import dev.loraq.engine.sched.BatchScheduler;
+import dev.loraq.engine.sched.BatchShare;
 import dev.loraq.engine.sched.FifoPolicy;
 import dev.loraq.engine.sched.SchedulingPolicy;
 import dev.loraq.engine.sched.Sequence;
@@ -107,7 +110,8 @@ public final class Engine implements AutoCloseable {
         };
         this.modelId = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
         this.scheduler = new BatchScheduler(backend, adapters, policy, config.maxNumSeqs(),
-                config.maxNumBatchedTokens(), config.maxWaitingRequests(), modelId);
+                config.maxNumBatchedTokens(), config.maxWaitingRequests(),
+                new BatchShare(config.schedulingBatchMinShare(), config.maxNumSeqs()), modelId);
         this.schedulerThread = new Thread(scheduler, "loraq-scheduler");
         schedulerThread.setDaemon(true);
         schedulerThread.start();
@@ -225,6 +229,16 @@ public final class Engine implements AutoCloseable {
      */
     public void cancel(String requestId) {
         scheduler.cancel(requestId);
+    }
+
+    /**
+     * Reports admissions, token times and adapter loads to {@code observer} from now on (null: to nobody), replacing
+     * the previous one; see {@link EngineObserver} for how it is called. A throwing observer is switched off.
+     */
+    public void observe(EngineObserver observer) {
+        EngineObserver guarded = GuardedObserver.of(observer);
+        scheduler.observe(guarded);
+        adapters.observe(guarded);
     }
 
     public EngineStats stats() {

@@ -28,7 +28,7 @@ public final class EngineService implements AutoCloseable {
 
     private final ServiceConfig config;
     private final InferenceEngine engine;
-    private final ServiceMetrics metrics = new ServiceMetrics();
+    private final ServiceMetrics metrics;
     private final TopicProvisioner provisioner;
     private final ConsumerLoop loop;
     private final Thread thread;
@@ -40,6 +40,7 @@ public final class EngineService implements AutoCloseable {
     private EngineService(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
         this.config = config;
         this.engine = engine;
+        this.metrics = new ServiceMetrics(config.metricsAdapterLabelsMax());
         config.requireInFlightWithin(engine.maxWaitingRequests());
         DeadLetterSizing sizing = new DeadLetterSizing(config.dlqMaxValueBytes());
         if (sizing.maxRecordBytes() > config.producerMaxRequestSize()) {
@@ -56,6 +57,7 @@ public final class EngineService implements AutoCloseable {
             throw new IllegalStateException("dead-letter topic " + config.dlqTopic() + " does not exist and "
                     + ServiceConfig.TOPICS_AUTO_CREATE_CONFIG + " is false: create it first (bin/loraq topics --create)");
         }
+        engine.observe(metrics.engineObserver());
         this.loop = new ConsumerLoop(config, clients, engine, metrics, errorHandler, provisioner);
         this.thread = new Thread(loop, "loraq-consumer-" + config.workerId());
         this.cluster = new ClusterProbe(clients.admin(), config.bootstrapServers(), config.healthProbeIntervalMs());

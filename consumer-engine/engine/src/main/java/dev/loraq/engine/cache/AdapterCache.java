@@ -8,6 +8,7 @@ import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.AdapterSource;
 import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.model.ModelConfig;
+import dev.loraq.engine.observe.EngineObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,7 @@ public final class AdapterCache implements AutoCloseable {
     private final Set<String> unused = new HashSet<>();
     private final ExecutorService loader;
     private final AdapterCacheStats stats = new AdapterCacheStats();
+    private volatile EngineObserver observer = EngineObserver.NONE;
 
     public AdapterCache(AdapterSource source, ComputeBackend backend, int maxCpuLoras, int maxLoraRank) {
         this.source = source;
@@ -85,6 +87,11 @@ public final class AdapterCache implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Where load times go (disk reads, installs into a slot); guarded by the caller. */
+    public void observe(EngineObserver newObserver) {
+        this.observer = newObserver;
     }
 
     public int slots() {
@@ -159,13 +166,18 @@ public final class AdapterCache implements AutoCloseable {
                 failures.put(o.adapterId(), o.failure());
                 log.warn("adapter load failed adapter={} error={}", o.adapterId(), o.failure().getMessage());
             } else {
-                stats.diskLoads.increment();
-                stats.diskLoadNanos.add(o.nanos());
+                recordDiskLoad(o);
                 putHost(o.adapterId(), o.weights());
                 unused.add(o.adapterId());
                 log.debug("adapter loaded adapter={} rank={} ms={}", o.adapterId(), o.weights().rank(), o.nanos() / 1_000_000);
             }
         }
+    }
+
+    private void recordDiskLoad(LoadOutcome o) {
+        stats.diskLoads.increment();
+        stats.diskLoadNanos.add(o.nanos());
+        observer.adapterLoaded(o.adapterId(), AdapterLoadKind.DISK, o.nanos());
     }
 
     /** The error of a failed load, removed so that a later request tries the source again. */
@@ -214,6 +226,7 @@ public final class AdapterCache implements AutoCloseable {
         slotLastUse[slot] = ++useClock;
         stats.hostHits.increment();
         stats.installNanos.add(nanos);
+        observer.adapterLoaded(adapterId, AdapterLoadKind.HOST, nanos);
         return new Lease(slot, AdapterLoadKind.HOST, nanos);
     }
 
@@ -229,8 +242,7 @@ public final class AdapterCache implements AutoCloseable {
             if (o.failure() != null) {
                 throw o.failure();
             }
-            stats.diskLoads.increment();
-            stats.diskLoadNanos.add(o.nanos());
+            recordDiskLoad(o);
             putHost(adapterId, o.weights());
             lease = tryAcquire(adapterId);
             if (lease != null) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.loraq.engine.config.ConfigDefinition.NO_DEFAULT;
+import static dev.loraq.engine.config.ConfigDefinition.Type.DOUBLE;
 import static dev.loraq.engine.config.ConfigDefinition.Type.INT;
 import static dev.loraq.engine.config.ConfigDefinition.Type.LIST;
 import static dev.loraq.engine.config.ConfigDefinition.Type.LONG;
@@ -39,6 +40,7 @@ public final class EngineConfig {
     public static final String MAX_MODEL_LEN = "max.model.len";
     public static final String PINNED_ADAPTERS = "pinned.adapters";
     public static final String MAX_WAITING_REQUESTS = "max.waiting.requests";
+    public static final String SCHEDULING_BATCH_MIN_SHARE = "scheduling.batch.min.share";
 
     /** The keys, types, defaults, valid values and docs. */
     public static final ConfigDefinition DEFINITION = new ConfigDefinition()
@@ -86,6 +88,14 @@ public final class EngineConfig {
                             + "submission beyond it is refused at once with error code overloaded, so the engine's queue "
                             + "stays bounded whatever its callers send. The Kafka service stays below it: it refuses to "
                             + "start when max.queued.records plus one poll (max.poll.records) could exceed it.")
+            .define(SCHEDULING_BATCH_MIN_SHARE, DOUBLE, 0.25, Validator.range(0, 1),
+                    "Interactive requests (the HTTP API) are admitted before batch requests (Kafka records), but while "
+                            + "batch requests wait they are guaranteed ceil(share x max.num.seqs) of the running "
+                            + "sequences: a free sequence goes to a batch request whenever fewer batch sequences run, "
+                            + "otherwise to an interactive one. A floor, not a cap: either class uses every sequence the "
+                            + "other leaves. Running sequences are never preempted, so the guaranteed share is reached as "
+                            + "sequences finish. Within each class scheduling.policy decides. 0 = strict priority "
+                            + "(batch work can starve under interactive load).")
             .formerly(MODEL_DIR, "model-dir")
             .formerly(ADAPTERS_DIR, "adapters-dir")
             .formerly(WEIGHT_FORMAT, "weight-format")
@@ -218,6 +228,11 @@ public final class EngineConfig {
     /** The most requests waiting for admission before submissions are refused as overloaded. */
     public int maxWaitingRequests() {
         return values.getInt(MAX_WAITING_REQUESTS);
+    }
+
+    /** The share of max.num.seqs guaranteed to waiting batch requests (see {@link #SCHEDULING_BATCH_MIN_SHARE}). */
+    public double schedulingBatchMinShare() {
+        return values.getDouble(SCHEDULING_BATCH_MIN_SHARE);
     }
 
     /** All values, for logging the effective configuration. */

@@ -17,15 +17,23 @@ import java.util.Objects;
  * @param sampling sampling parameters
  * @param priority higher runs earlier among requests waiting for the same adapter tier
  * @param listener receives the output token by token as it is generated, or null (the future alone)
+ * @param requestClass interactive or batch: interactive requests are admitted first (batch work keeps its share)
  */
 public record GenerationRequest(String requestId, String adapterId, String prompt, List<ChatMessage> messages,
                                 int[] promptTokenIds, SamplingParams sampling, int priority,
-                                GenerationListener listener) {
+                                GenerationListener listener, RequestClass requestClass) {
 
     public GenerationRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(requestClass, "requestClass");
         messages = messages == null ? null : List.copyOf(messages);
+    }
+
+    /** A {@link RequestClass#BATCH} request. */
+    public GenerationRequest(String requestId, String adapterId, String prompt, List<ChatMessage> messages,
+                             int[] promptTokenIds, SamplingParams sampling, int priority, GenerationListener listener) {
+        this(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, listener, RequestClass.BATCH);
     }
 
     /** A request without a listener. */
@@ -48,11 +56,19 @@ public record GenerationRequest(String requestId, String adapterId, String promp
     }
 
     public GenerationRequest withPriority(int newPriority) {
-        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, newPriority, listener);
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, newPriority, listener,
+                requestClass);
     }
 
     /** The same request streamed to {@code newListener} (null: no listener). */
     public GenerationRequest withListener(GenerationListener newListener) {
-        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, newListener);
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, newListener,
+                requestClass);
+    }
+
+    /** The same request in another class (interactive requests are admitted before batch ones). */
+    public GenerationRequest withRequestClass(RequestClass newClass) {
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, listener,
+                newClass);
     }
 }

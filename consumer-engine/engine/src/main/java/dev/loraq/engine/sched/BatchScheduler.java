@@ -3,6 +3,7 @@ package dev.loraq.engine.sched;
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.generation.GenerationResult;
+import dev.loraq.engine.generation.RequestClass;
 import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.engine.backend.ComputeBackend;
@@ -10,6 +11,7 @@ import dev.loraq.engine.backend.StepBatch;
 import dev.loraq.engine.cache.AdapterCache;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.kv.KvBlockAllocator;
+import dev.loraq.engine.observe.EngineObserver;
 import dev.loraq.engine.text.StreamingDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * max.num.batched.tokens rows, so a long prompt is chunked and never stalls running decodes), samples, streams each
  * token's text delta and retires finished sequences. Deltas and results go to each sequence's
  * {@link dev.loraq.engine.delivery.RequestDelivery}, which runs them off this thread.
+ *
+ * <p>Waiting sequences are queued per {@link RequestClass} and per adapter; {@link BatchShare} decides which class is
+ * asked first for each admission (interactive first, batch work keeps its guaranteed share) and the policy picks within
+ * the class, so adapter affinity and aging hold within each class.
  *
  * <p>At most max.waiting.requests requests wait for admission (see {@link WaitingLimit}); a submission beyond that is
  * refused at once with {@link ErrorCode#OVERLOADED}.
@@ -54,9 +60,11 @@ public final class BatchScheduler implements Runnable {
     private final int vocabSize;
     private final String modelId;
     private final WaitingLimit places;
+    private final BatchShare share;
 
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-    private final WaitingQueues waiting = new WaitingQueues();
+    /** Waiting sequences per request class, indexed by {@link RequestClass#ordinal()}. */
+    private final WaitingQueues[] waiting = {new WaitingQueues(), new WaitingQueues()};
     private final List<Sequence> running = new ArrayList<>();
     private final List<Sequence> finished = new ArrayList<>();
     private final Set<String> excluded = new HashSet<>();
@@ -66,12 +74,15 @@ public final class BatchScheduler implements Runnable {
     private final StepBatch batch;
     private final Sequence[] logitsOwner;
     private final SchedulerStats stats = new SchedulerStats();
+    private volatile EngineObserver observer = EngineObserver.NONE;
+    /** Set when the running or waiting sequences changed since the gauges were last published. */
+    private boolean gaugesStale = true;
     private volatile boolean stopping;
 
     private record Cancel(String requestId) { }
 
     public BatchScheduler(ComputeBackend backend, AdapterCache adapters, SchedulingPolicy policy, int maxNumSeqs,
-                          int maxBatchedTokens, int maxWaitingRequests, String modelId) {
+                          int maxBatchedTokens, int maxWaitingRequests, BatchShare share, String modelId) {
         this.backend = backend;
         this.adapters = adapters;
         this.kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
@@ -81,6 +92,7 @@ public final class BatchScheduler implements Runnable {
         this.vocabSize = backend.config().vocabSize();
         this.modelId = modelId;
         this.places = new WaitingLimit(maxWaitingRequests);
+        this.share = share;
         // At most one row per sequence asks for logits in a step, so the logits buffer needs maxNumSeqs rows only.
         this.batch = new StepBatch(kv, Math.max(maxBatchedTokens, maxNumSeqs), maxNumSeqs, vocabSize);
         this.logitsOwner = new Sequence[Math.max(maxBatchedTokens, maxNumSeqs)];
@@ -109,6 +121,11 @@ public final class BatchScheduler implements Runnable {
         inbox.add(new Cancel(requestId));
     }
 
+    /** Where admissions and token times go; guarded by the caller ({@link EngineObserver} says how it is called). */
+    public void observe(EngineObserver newObserver) {
+        this.observer = newObserver;
+    }
+
     public SchedulerStats stats() {
         return stats;
     }
@@ -130,8 +147,8 @@ public final class BatchScheduler implements Runnable {
 
     @Override
     public void run() {
-        log.info("scheduler started policy={} maxNumSeqs={} maxBatchedTokens={} slots={}",
-                policy.name(), maxNumSeqs, maxBatchedTokens, adapters.slots());
+        log.info("scheduler started policy={} maxNumSeqs={} maxBatchedTokens={} slots={} batchReservedSeqs={}",
+                policy.name(), maxNumSeqs, maxBatchedTokens, adapters.slots(), share.reservedSequences());
         try {
             while (!stopping) {
                 takeInbox(running.isEmpty());
@@ -157,15 +174,16 @@ public final class BatchScheduler implements Runnable {
         Object item;
         try {
             // Idle: block until work arrives, but wake regularly while adapters load from disk.
-            item = idle ? inbox.poll(waiting.isEmpty() ? 100 : 2, TimeUnit.MILLISECONDS) : inbox.poll();
+            item = idle ? inbox.poll(waitingCount() == 0 ? 100 : 2, TimeUnit.MILLISECONDS) : inbox.poll();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
             return;
         }
         while (item != null) {
+            gaugesStale = true;
             if (item instanceof Sequence s) {
-                waiting.add(s);
+                queuesOf(s).add(s);
                 waitingById.put(s.requestId(), s);
             } else if (item instanceof Cancel c && c.requestId() != null) {
                 cancelRequest(c.requestId());
@@ -174,22 +192,58 @@ public final class BatchScheduler implements Runnable {
         }
     }
 
+    private WaitingQueues queues(RequestClass c) {
+        return waiting[c.ordinal()];
+    }
+
+    private WaitingQueues queuesOf(Sequence s) {
+        return queues(s.requestClass());
+    }
+
+    private int waitingCount() {
+        return waiting[0].size() + waiting[1].size();
+    }
+
+    private static RequestClass other(RequestClass c) {
+        return c == RequestClass.BATCH ? RequestClass.INTERACTIVE : RequestClass.BATCH;
+    }
+
+    private int runningOf(RequestClass c) {
+        int n = 0;
+        for (int i = 0; i < running.size(); i++) {
+            if (running.get(i).requestClass() == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void admit() {
         excluded.clear();
         long now = System.nanoTime();
-        while (running.size() < maxNumSeqs && !waiting.isEmpty()) {
-            String key = policy.nextAdapter(waiting, adapters, excluded, now);
+        int runningBatch = runningOf(RequestClass.BATCH);
+        WaitingQueues batchQueues = queues(RequestClass.BATCH);
+        EngineObserver obs = observer;
+        while (running.size() < maxNumSeqs && waitingCount() > 0) {
+            // The class first in line asks its policy; when none of its adapters can be admitted, the other class may.
+            RequestClass c = share.first(runningBatch, !batchQueues.isEmpty());
+            String key = policy.nextAdapter(queues(c), adapters, excluded, now);
+            if (key == null) {
+                c = other(c);
+                key = policy.nextAdapter(queues(c), adapters, excluded, now);
+            }
             if (key == null) {
                 break;
             }
-            Sequence s = waiting.peek(key);
+            WaitingQueues q = queues(c);
+            Sequence s = q.peek(key);
             AdapterCache.Lease lease = null;
             if (s.usesAdapter()) {
                 AdapterCache.Residency r = adapters.residency(key);
                 if (r == AdapterCache.Residency.ABSENT || r == AdapterCache.Residency.LOADING) {
                     if (r == AdapterCache.Residency.ABSENT && adapters.loadsInFlight() < MAX_LOADS_IN_FLIGHT) {
                         adapters.load(key);
-                        markWaitedForDisk(key);
+                        markWaitedForDisk(q, key);
                     }
                     excluded.add(key);
                     continue;
@@ -208,7 +262,7 @@ public final class BatchScheduler implements Runnable {
                 }
                 break; // KV memory full: wait for running sequences to finish
             }
-            waiting.poll(key);
+            q.poll(key);
             waitingById.remove(s.requestId());
             places.giveBack(s);
             if (lease != null) {
@@ -217,21 +271,31 @@ public final class BatchScheduler implements Runnable {
                 s.admit(seq, -1, AdapterLoadKind.NONE, 0);
             }
             running.add(s);
+            gaugesStale = true;
+            if (c == RequestClass.BATCH) {
+                runningBatch++;
+            }
+            obs.admitted(s.requestId(), c, s.request().adapterId(), s.loadKind(), s.admittedNanos() - s.submittedNanos());
             log.debug("admitted request={} adapter={} tier={} waitMs={}", s.requestId(), key, s.loadKind(),
                     (s.admittedNanos() - s.submittedNanos()) / 1_000_000);
         }
         int room = Math.min(Math.min(PREFETCH_PER_ITERATION, MAX_LOADS_IN_FLIGHT - adapters.loadsInFlight()),
                 adapters.prefetchRoom());
-        if (room > 0) {
-            for (String key : policy.prefetch(waiting, adapters, room)) {
+        // Interactive requests' adapters first; a load started for one class is not offered again for the other.
+        for (RequestClass c : RequestClass.values()) {
+            if (room <= 0) {
+                break;
+            }
+            for (String key : policy.prefetch(queues(c), adapters, room)) {
                 adapters.load(key);
-                markWaitedForDisk(key);
+                markWaitedForDisk(queues(c), key);
+                room--;
             }
         }
     }
 
-    private void markWaitedForDisk(String key) {
-        Sequence head = waiting.peek(key);
+    private static void markWaitedForDisk(WaitingQueues q, String key) {
+        Sequence head = q.peek(key);
         if (head != null) {
             head.markWaitedForDisk();
         }
@@ -273,7 +337,9 @@ public final class BatchScheduler implements Runnable {
         }
         long start = System.nanoTime();
         backend.step(batch);
-        stats.stepNanos.add(System.nanoTime() - start);
+        // One clock read per step: every token sampled in it counts as generated now.
+        long stepEnd = System.nanoTime();
+        stats.stepNanos.add(stepEnd - start);
         stats.steps.increment();
         stats.rows.add(batch.rows());
         stats.adaptersInSteps.add(adaptersInStep);
@@ -293,18 +359,22 @@ public final class BatchScheduler implements Runnable {
         stats.sequencesInSteps.add(sequences);
 
         float[] logits = batch.logits();
+        EngineObserver obs = observer;
         for (int row = 0; row < batch.logitsRows(); row++) {
             Sequence s = logitsOwner[row];
             logitsOwner[row] = null;
             int token = s.sampler().sample(logits, batch.logitsOffset(row), vocabSize);
             stats.generatedTokens.increment();
-            FinishReason reason = accept(s, token);
+            FinishReason reason = accept(s, token, stepEnd, obs);
             if (reason != null) {
                 finish(s, reason);
             }
         }
-        running.removeAll(finished);
-        finished.clear();
+        if (!finished.isEmpty()) {
+            running.removeAll(finished);
+            finished.clear();
+            gaugesStale = true;
+        }
     }
 
     /** Marks an adapter slot (-1 = base) as used in this step; returns 1 the first time. */
@@ -317,11 +387,17 @@ public final class BatchScheduler implements Runnable {
     }
 
     /** Appends a sampled token; returns why the sequence ends, or null when it goes on. */
-    private FinishReason accept(Sequence s, int token) {
+    private FinishReason accept(Sequence s, int token, long nowNanos, EngineObserver obs) {
         if (s.isStopToken(token)) {
             return FinishReason.STOP;
         }
         s.append(token);
+        long previous = s.tokenAt(nowNanos);
+        if (previous == 0) {
+            obs.firstToken(s.requestClass(), nowNanos - s.submittedNanos());
+        } else {
+            obs.nextToken(s.requestClass(), nowNanos - previous);
+        }
         StreamingDecoder.Delta delta = s.decoder().accept(token);
         s.delivery().token(token, delta.text(), s.generated() - 1);
         if (delta.stopped()) {
@@ -356,13 +432,16 @@ public final class BatchScheduler implements Runnable {
     private void failBrokenAdapters() {
         for (String key : adapters.failedAdapters()) {
             RuntimeException cause = adapters.takeFailure(key);
-            Sequence s;
-            while ((s = waiting.poll(key)) != null) {
-                waitingById.remove(s.requestId());
-                places.giveBack(s);
-                stats.failed.increment();
-                s.delivery().fail(new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
-                        "adapter '" + key + "' failed to load: " + cause.getMessage(), cause));
+            for (WaitingQueues q : waiting) {
+                Sequence s;
+                while ((s = q.poll(key)) != null) {
+                    waitingById.remove(s.requestId());
+                    places.giveBack(s);
+                    stats.failed.increment();
+                    gaugesStale = true;
+                    s.delivery().fail(new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                            "adapter '" + key + "' failed to load: " + cause.getMessage(), cause));
+                }
             }
         }
     }
@@ -377,7 +456,7 @@ public final class BatchScheduler implements Runnable {
         }
         Sequence w = waitingById.remove(requestId);
         if (w != null) {
-            waiting.remove(w);
+            queuesOf(w).remove(w);
             completeCancelled(w);
         }
     }
@@ -396,11 +475,13 @@ public final class BatchScheduler implements Runnable {
             completeCancelled(s);
         }
         running.clear();
-        for (String key : List.copyOf(waiting.adapterKeys())) {
-            Sequence s;
-            while ((s = waiting.poll(key)) != null) {
-                waitingById.remove(s.requestId());
-                completeCancelled(s);
+        for (WaitingQueues q : waiting) {
+            for (String key : List.copyOf(q.adapterKeys())) {
+                Sequence s;
+                while ((s = q.poll(key)) != null) {
+                    waitingById.remove(s.requestId());
+                    completeCancelled(s);
+                }
             }
         }
         Object item;
@@ -418,10 +499,24 @@ public final class BatchScheduler implements Runnable {
         running.clear();
     }
 
+    /** Publishes the gauges when something changed (the per-adapter maps are copies, so not every step). */
     private void publishGauges() {
+        if (!gaugesStale) {
+            return;
+        }
+        gaugesStale = false;
+        Map<String, Integer> depths = waiting[0].depths();
+        waiting[1].depths().forEach((k, n) -> depths.merge(k, n, Integer::sum));
+        Map<String, Integer> runningByAdapter = new HashMap<>();
+        for (int i = 0; i < running.size(); i++) {
+            runningByAdapter.merge(running.get(i).adapterKey(), 1, Integer::sum);
+        }
         stats.running = running.size();
-        stats.waiting = waiting.size();
-        stats.queueDepths = waiting.depths();
+        stats.waiting = waitingCount();
+        stats.runningInteractive = runningOf(RequestClass.INTERACTIVE);
+        stats.waitingInteractive = queues(RequestClass.INTERACTIVE).size();
+        stats.queueDepths = depths;
+        stats.runningByAdapter = runningByAdapter;
     }
 
     /** The model id reported with results. */

@@ -1,5 +1,7 @@
 package dev.loraq.engine.sched;
 
+import dev.loraq.engine.generation.RequestClass;
+
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,7 +20,10 @@ public final class SchedulerStats {
     final LongAdder overloaded = new LongAdder();
     volatile int running;
     volatile int waiting;
+    volatile int runningInteractive;
+    volatile int waitingInteractive;
     volatile Map<String, Integer> queueDepths = Map.of();
+    volatile Map<String, Integer> runningByAdapter = Map.of();
 
     public long steps() { return steps.sum(); }
     /** Token rows run through the model (prefill and decode). */
@@ -37,6 +42,12 @@ public final class SchedulerStats {
     public double meanAdaptersPerBatch() { long s = steps(); return s == 0 ? 0 : (double) adaptersInSteps.sum() / s; }
     public int running() { return running; }
     public int waiting() { return waiting; }
-    /** Waiting sequences per adapter key ("" = base model). */
+    /** Running sequences of one request class (read apart from {@link #running()}, so the two may differ briefly). */
+    public int running(RequestClass c) { int i = runningInteractive; return c == RequestClass.INTERACTIVE ? i : Math.max(0, running - i); }
+    /** Waiting sequences of one request class. */
+    public int waiting(RequestClass c) { int i = waitingInteractive; return c == RequestClass.INTERACTIVE ? i : Math.max(0, waiting - i); }
+    /** Waiting sequences per adapter key ("" = base model), both classes. */
     public Map<String, Integer> queueDepths() { return queueDepths; }
+    /** Running sequences per adapter key ("" = base model), both classes. */
+    public Map<String, Integer> runningByAdapter() { return runningByAdapter; }
 }

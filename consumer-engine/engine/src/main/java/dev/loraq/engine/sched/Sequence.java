@@ -3,6 +3,7 @@ package dev.loraq.engine.sched;
 import dev.loraq.engine.delivery.RequestDelivery;
 import dev.loraq.engine.generation.AdapterLoadKind;
 import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.RequestClass;
 import dev.loraq.engine.sample.Sampler;
 import dev.loraq.engine.text.StreamingDecoder;
 
@@ -36,6 +37,7 @@ public final class Sequence {
     private long loadNanos;
     private long admittedNanos;
     private boolean waitedForDisk;
+    private long lastTokenNanos;
 
     public Sequence(GenerationRequest request, RequestDelivery delivery, long arrival,
                     int[] promptTokens, int maxTokens, Sampler sampler, StreamingDecoder decoder, int[] stopTokenIds) {
@@ -60,6 +62,7 @@ public final class Sequence {
     public String adapterKey() { return adapterKey; }
     public boolean usesAdapter() { return !adapterKey.isEmpty(); }
     public int priority() { return request.priority(); }
+    public RequestClass requestClass() { return request.requestClass(); }
     /** Submission order, for FIFO and tie-breaks. */
     public long arrival() { return arrival; }
     public long submittedNanos() { return submittedNanos; }
@@ -93,6 +96,13 @@ public final class Sequence {
     }
 
     void advanceComputed(int n) { computed += n; }
+
+    /** Notes that a token was generated at {@code nanos}; returns the previous token's time (0 before the first). */
+    long tokenAt(long nanos) {
+        long previous = lastTokenNanos;
+        lastTokenNanos = nanos;
+        return previous;
+    }
 
     void append(int token) { tokens[length++] = token; }
 

@@ -75,6 +75,16 @@ class EngineConfigTest {
     }
 
     @Test
+    void shouldReadAndCheckTheBatchShare() {
+        assertEquals(0.25, new EngineConfig(Map.of("model.dir", "/m")).schedulingBatchMinShare());
+        assertEquals(0.5, EngineConfig.fromEnvironment(Map.of("model.dir", "/m"), Map.of("LORAQ_SCHEDULING_BATCH_MIN_SHARE", "0.5"))
+                .schedulingBatchMinShare());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new EngineConfig(Map.of("model.dir", "/m", "scheduling.batch.min.share", "1.5")));
+        assertEquals("invalid value '1.5' for configuration 'scheduling.batch.min.share': must be in [0, 1]", e.getMessage());
+    }
+
+    @Test
     void shouldReadTypedValues() {
         EngineConfig c = new EngineConfig(Map.of("model.dir", "/m", "adapters.dir", "/a", "weight.format", "int8",
                 "backend", "cuda", "threads", "3", "scheduling.policy", "fifo"));
@@ -136,7 +146,7 @@ class EngineConfigTest {
         List<String> keys = List.of("model.dir", "adapters.dir", "weight.format", "backend", "max.loras",
                 "max.cpu.loras", "max.lora.rank", "max.num.seqs", "max.num.batched.tokens", "kv.cache.tokens",
                 "kv.block.size", "threads", "scheduling.policy", "max.queue.wait.ms", "max.model.len", "pinned.adapters",
-                "max.waiting.requests");
+                "max.waiting.requests", "scheduling.batch.min.share");
         assertEquals(keys, EngineConfig.DEFINITION.keys().stream().map(ConfigDefinition.Key::key).toList());
         for (String key : keys) {
             assertTrue(help.contains(key + " (env " + ConfigDefinition.envVarName(key) + ")"), key);

@@ -83,6 +83,12 @@ public final class ServiceConfig extends AbstractConfig {
     private static final String METRICS_HOST_DOC = "Address the /metrics, /health and /ready endpoint binds to.";
     public static final String METRICS_PORT_CONFIG = "metrics.port";
     private static final String METRICS_PORT_DOC = "Port of the metrics endpoint; 0 picks a free port, -1 disables the endpoint.";
+    public static final String METRICS_ADAPTER_LABELS_MAX_CONFIG = "metrics.adapter.labels.max";
+    public static final int METRICS_ADAPTER_LABELS_MAX_DEFAULT = 20;
+    private static final String METRICS_ADAPTER_LABELS_MAX_DOC = "Most adapters named in the per-adapter gauges "
+            + "(loraq_engine_queue_depth, loraq_engine_adapter_running), so label cardinality stays bounded however many "
+            + "adapters there are: at each sample the adapters with the most running plus waiting requests keep their own "
+            + "label (ties by id), the rest are summed under adapter=\"other\". 0 = every adapter under other.";
     public static final String WORKER_ID_CONFIG = "worker.id";
     private static final String WORKER_ID_DOC = "Stable id of this instance: names its transactional id (loraq-engine-<worker.id>) and appears in completions. "
             + "Two live instances must never share it. Empty: the host name.";
@@ -146,6 +152,7 @@ public final class ServiceConfig extends AbstractConfig {
             .define(REVOCATION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.between(0, 600_000), Importance.MEDIUM, REVOCATION_TIMEOUT_MS_DOC)
             .define(METRICS_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW, METRICS_HOST_DOC)
             .define(METRICS_PORT_CONFIG, Type.INT, 9464, Range.between(-1, 65_535), Importance.LOW, METRICS_PORT_DOC)
+            .define(METRICS_ADAPTER_LABELS_MAX_CONFIG, Type.INT, METRICS_ADAPTER_LABELS_MAX_DEFAULT, Range.between(0, 1_000), Importance.LOW, METRICS_ADAPTER_LABELS_MAX_DOC)
             .define(WORKER_ID_CONFIG, Type.STRING, "", ConfigDef.LambdaValidator.with(
                     (name, value) -> {
                         if (value != null && !value.toString().matches("[A-Za-z0-9._-]{0,100}")) {
@@ -304,6 +311,11 @@ public final class ServiceConfig extends AbstractConfig {
 
     public int metricsPort() {
         return getInt(METRICS_PORT_CONFIG);
+    }
+
+    /** Most adapters with their own label in per-adapter gauges; the rest are "other". */
+    public int metricsAdapterLabelsMax() {
+        return getInt(METRICS_ADAPTER_LABELS_MAX_CONFIG);
     }
 
     /** The configured worker id, or the host name when empty. */

@@ -1,5 +1,6 @@
 package dev.loraq.service.inference;
 
+import dev.loraq.engine.observe.EngineObserver;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +18,10 @@ public interface InferenceEngine extends AutoCloseable {
     String modelId();
 
     EngineSnapshot snapshot();
+
+    /** Reports the engine's admissions, token times and adapter loads to {@code observer}; engines without them ignore it. */
+    default void observe(EngineObserver observer) {
+    }
 
     /** The most requests the engine holds waiting before it refuses more as overloaded (max.waiting.requests). */
     int maxWaitingRequests();

@@ -5,6 +5,8 @@ import dev.loraq.engine.EngineStats;
 import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.engine.generation.RequestClass;
+import dev.loraq.engine.observe.EngineObserver;
 import dev.loraq.engine.sched.SchedulerStats;
 import dev.loraq.schemas.avro.AdapterLoadKind;
 import dev.loraq.schemas.avro.FinishReason;
@@ -56,7 +58,13 @@ public final class LocalEngine implements InferenceEngine {
         EngineStats stats = engine.stats();
         SchedulerStats s = stats.scheduler();
         return new EngineSnapshot(s.running(), s.waiting(), s.queueDepths(), s.generatedTokens(), s.steps(),
-                s.meanBatchSize(), s.meanAdaptersPerBatch());
+                s.meanBatchSize(), s.meanAdaptersPerBatch(), s.runningByAdapter(), s.running(RequestClass.INTERACTIVE),
+                s.waiting(RequestClass.INTERACTIVE));
+    }
+
+    @Override
+    public void observe(EngineObserver observer) {
+        engine.observe(observer);
     }
 
     @Override

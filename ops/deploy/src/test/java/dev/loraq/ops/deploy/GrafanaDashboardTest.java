@@ -88,11 +88,17 @@ class GrafanaDashboardTest {
         // Guards the scrape itself: if these are missing the checks below would prove little.
         for (String metric : List.of("loraq_adapter_hits_total", "loraq_completion_tokens_total", "loraq_engine_queue_depth",
                 "loraq_consumer_lag", "loraq_adapter_load_time_seconds_count", "loraq_completions_total", "loraq_engine_batch_size_mean",
-                "loraq_engine_batch_adapters_mean")) {
+                "loraq_engine_batch_adapters_mean", "loraq_request_time_to_first_token_seconds_bucket",
+                "loraq_request_inter_token_latency_seconds_bucket", "loraq_request_queue_time_seconds_bucket",
+                "loraq_engine_adapter_running", "loraq_engine_adapter_hits_total", "loraq_engine_adapter_load_time_seconds_bucket",
+                "loraq_engine_requests_running", "loraq_engine_requests_waiting")) {
             assertTrue(scrape.labelsByMetric.containsKey(metric), metric + " missing from the scrape: " + scrape.labelsByMetric.keySet());
         }
         assertTrue(scrape.labelsByMetric.get("loraq_engine_queue_depth").contains("adapter"));
         assertTrue(scrape.labelsByMetric.get("loraq_adapter_hits_total").contains("tier"));
+        assertTrue(scrape.labelsByMetric.get("loraq_engine_adapter_running").contains("adapter"));
+        assertEquals(Set.of("class", "le"), scrape.labelsByMetric.get("loraq_request_time_to_first_token_seconds_bucket"));
+        assertEquals(Set.of("class", "tier"), scrape.labelsByMetric.get("loraq_engine_adapter_hits_total"));
     }
 
     @Test
@@ -143,7 +149,9 @@ class GrafanaDashboardTest {
     void shouldCoverTheOperatorsQuestions() {
         List<String> titles = panels().stream().map(p -> p.path("title").asText().toLowerCase()).toList();
         for (String topic : List.of("warm-hit rate", "tokens/s", "queue depth per adapter", "consumer lag", "adapter loads",
-                "adapter load time", "error completions", "batch size", "adapters per batch")) {
+                "adapter load time", "error completions", "batch size", "adapters per batch", "time to first token",
+                "inter-token latency", "queue time by request class", "running requests per adapter", "cache hits by tier",
+                "load time by tier")) {
             assertTrue(titles.stream().anyMatch(t -> t.contains(topic)), "no panel about " + topic + ": " + titles);
         }
     }

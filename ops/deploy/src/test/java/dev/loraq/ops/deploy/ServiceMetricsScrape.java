@@ -53,6 +53,7 @@ final class ServiceMetricsScrape {
                 "adapters.dir", workDir.resolve("adapters").toString(),
                 // Two host entries: with max.cpu.loras=1 the engine stalls when it has to swap adapters (reported).
                 "max.num.seqs", "1", "max.loras", "1", "max.cpu.loras", "2", "threads", "1"))) {
+            engine.observe(metrics.engineObserver());
             // One sequence at a time and many requests: requests wait per adapter, so queue depth has rows.
             List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -64,7 +65,7 @@ final class ServiceMetricsScrape {
             while (!all.isDone() && !sawQueue) {
                 metrics.sample(engine, futures.size(), lag);
                 String text = metrics.scrape();
-                sawQueue = text.contains("loraq_engine_queue_depth{");
+                sawQueue = text.contains("loraq_engine_queue_depth{") && text.contains("loraq_engine_adapter_running{");
                 if (sawQueue) {
                     scrape.add(text);
                 }

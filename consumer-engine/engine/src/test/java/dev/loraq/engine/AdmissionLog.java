@@ -1,0 +1,64 @@
+package dev.loraq.engine;
+
+import dev.loraq.engine.generation.AdapterLoadKind;
+import dev.loraq.engine.generation.RequestClass;
+import dev.loraq.engine.observe.EngineObserver;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An observer that keeps the order of admissions and counts the other events, for tests. */
+final class AdmissionLog implements EngineObserver {
+
+    final List<String> admitted = new CopyOnWriteArrayList<>();
+    final List<AdapterLoadKind> tiers = new CopyOnWriteArrayList<>();
+    final List<AdapterLoadKind> loads = new CopyOnWriteArrayList<>();
+    final AtomicLong firstTokens = new AtomicLong();
+    final AtomicLong nextTokens = new AtomicLong();
+    final AtomicLong interactiveTokens = new AtomicLong();
+    volatile long minQueueNanos = Long.MAX_VALUE;
+    volatile long minTtftNanos = Long.MAX_VALUE;
+
+    @Override
+    public void admitted(String requestId, RequestClass requestClass, String adapterId, AdapterLoadKind tier, long queueNanos) {
+        admitted.add(requestId);
+        tiers.add(tier);
+        minQueueNanos = Math.min(minQueueNanos, queueNanos);
+    }
+
+    @Override
+    public void firstToken(RequestClass requestClass, long sinceSubmitNanos) {
+        firstTokens.incrementAndGet();
+        count(requestClass);
+        minTtftNanos = Math.min(minTtftNanos, sinceSubmitNanos);
+    }
+
+    @Override
+    public void nextToken(RequestClass requestClass, long sincePreviousNanos) {
+        nextTokens.incrementAndGet();
+        count(requestClass);
+    }
+
+    private void count(RequestClass requestClass) {
+        if (requestClass == RequestClass.INTERACTIVE) {
+            interactiveTokens.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void adapterLoaded(String adapterId, AdapterLoadKind tier, long nanos) {
+        loads.add(tier);
+    }
+
+    /** Waits until {@code n} requests were admitted. */
+    void awaitAdmitted(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (admitted.size() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + admitted.size() + " of " + n + " requests admitted: " + admitted);
+            }
+            Thread.sleep(1);
+        }
+    }
+}

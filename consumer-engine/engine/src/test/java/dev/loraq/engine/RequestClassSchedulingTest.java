@@ -1,0 +1,156 @@
+package dev.loraq.engine;
+
+import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.engine.generation.AdapterLoadKind;
+import dev.loraq.engine.generation.GenerationRequest;
+import dev.loraq.engine.generation.GenerationResult;
+import dev.loraq.engine.generation.RequestClass;
+import dev.loraq.engine.observe.EngineObserver;
+import dev.loraq.engine.sample.SamplingParams;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Interactive priority and the batch share (scheduling.batch.min.share) on the real engine, read from the order in
+ * which the engine reports admissions. Long "blocker" requests hold every sequence while the queue is built, so the
+ * order of the queued requests is the scheduler's choice alone.
+ */
+class RequestClassSchedulingTest {
+
+    private static final int BLOCKER_TOKENS = 400;
+
+    private static Engine open(int maxNumSeqs, double share, AdmissionLog log) {
+        Engine engine = Engine.open(TestModels.config(EngineConfig.MAX_NUM_SEQS, maxNumSeqs,
+                EngineConfig.MAX_NUM_BATCHED_TOKENS, 64, EngineConfig.SCHEDULING_BATCH_MIN_SHARE, share));
+        engine.observe(log);
+        return engine;
+    }
+
+    private static GenerationRequest request(String id, RequestClass c, int maxTokens) {
+        return GenerationRequest.ofTokens(id, null, new int[] {1, 7, 8}, SamplingParams.greedy(maxTokens)).withRequestClass(c);
+    }
+
+    /** Fills every sequence with long requests and waits until they run. */
+    private static List<CompletableFuture<GenerationResult>> block(Engine engine, AdmissionLog log, int n, RequestClass c)
+            throws InterruptedException {
+        List<CompletableFuture<GenerationResult>> blockers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            blockers.add(engine.submit(request("blocker-" + i, c, BLOCKER_TOKENS)));
+        }
+        log.awaitAdmitted(n);
+        return blockers;
+    }
+
+    private static void awaitAll(List<CompletableFuture<GenerationResult>> futures) {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(120, TimeUnit.SECONDS).join();
+    }
+
+    /** Admissions after the blockers, in order. */
+    private static List<String> queuedOrder(AdmissionLog log, int blockers) {
+        return log.admitted.subList(blockers, log.admitted.size());
+    }
+
+    @Test
+    void shouldAdmitAnInteractiveRequestBeforeOlderBatchRequests() throws InterruptedException {
+        AdmissionLog log = new AdmissionLog();
+        try (Engine engine = open(2, 0.5, log)) {
+            List<CompletableFuture<GenerationResult>> all = block(engine, log, 2, RequestClass.BATCH);
+            for (int i = 0; i < 4; i++) {
+                all.add(engine.submit(request("batch-" + i, RequestClass.BATCH, 4)));
+            }
+            all.add(engine.submit(request("interactive", RequestClass.INTERACTIVE, 4)));
+            assertFalse(all.get(0).isDone() || all.get(1).isDone(), "the blockers must still run while the queue is built");
+            awaitAll(all);
+            List<String> order = queuedOrder(log, 2);
+            // Half the batch is batch work's: one batch request may go first when both blockers end together, never more.
+            assertTrue(order.indexOf("interactive") <= 1, "interactive jumps the batch queue: " + order);
+            assertTrue(order.indexOf("interactive") < order.indexOf("batch-1"), order::toString);
+            assertEquals(List.of("batch-0", "batch-1", "batch-2", "batch-3"),
+                    order.stream().filter(id -> id.startsWith("batch-")).toList(), "batch requests keep their order");
+        }
+    }
+
+    @Test
+    void shouldKeepAdmittingBatchRequestsUnderAFloodOfInteractiveOnes() throws InterruptedException {
+        List<String> order = floodOrder(0.25);
+        // One of four sequences is batch work's: each batch request is admitted as soon as the one before it ends,
+        // about every fourth admission, though 40 interactive requests wait.
+        for (int k = 0; k < 3; k++) {
+            int at = order.indexOf("batch-" + k);
+            assertTrue(at >= 0 && at <= 4 * k + 4, "batch-" + k + " admitted at " + at + ": " + order);
+        }
+    }
+
+    @Test
+    void shouldStarveBatchRequestsUnderStrictPriority() throws InterruptedException {
+        // The contrast that shows the share is what keeps batch work going: with share 0 it waits for the whole flood.
+        List<String> order = floodOrder(0);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(40 + k, order.indexOf("batch-" + k), order::toString);
+        }
+    }
+
+    private static List<String> floodOrder(double share) throws InterruptedException {
+        AdmissionLog log = new AdmissionLog();
+        try (Engine engine = open(4, share, log)) {
+            List<CompletableFuture<GenerationResult>> all = block(engine, log, 4, RequestClass.INTERACTIVE);
+            for (int i = 0; i < 40; i++) {
+                all.add(engine.submit(request("interactive-" + i, RequestClass.INTERACTIVE, 12)));
+            }
+            for (int i = 0; i < 3; i++) {
+                all.add(engine.submit(request("batch-" + i, RequestClass.BATCH, 12)));
+            }
+            assertFalse(all.subList(0, 4).stream().anyMatch(CompletableFuture::isDone), "the blockers must still run");
+            awaitAll(all);
+            return List.copyOf(queuedOrder(log, 4));
+        }
+    }
+
+    @Test
+    void shouldReportAdmissionsTokenTimesAndAdapterLoads() {
+        AdmissionLog log = new AdmissionLog();
+        try (Engine engine = Engine.open(TestModels.config())) {
+            engine.observe(log);
+            GenerationResult cold = engine.submit(GenerationRequest.ofTokens("cold", "a-03", new int[] {1, 7, 8},
+                    SamplingParams.greedy(6)).withRequestClass(RequestClass.INTERACTIVE)).join();
+            GenerationResult warm = engine.submit(GenerationRequest.ofTokens("warm", "a-03", new int[] {1, 7, 8},
+                    SamplingParams.greedy(6))).join();
+            assertEquals(List.of("cold", "warm"), log.admitted);
+            assertEquals(List.of(AdapterLoadKind.DISK, AdapterLoadKind.WARM), log.tiers, "cache hits by tier");
+            assertEquals(List.of(AdapterLoadKind.DISK, AdapterLoadKind.HOST), log.loads,
+                    "read from disk into host memory, then installed into a slot");
+            int tokens = cold.completionTokens() + warm.completionTokens();
+            assertTrue(tokens > 2, "the test needs generated tokens, got " + tokens);
+            assertEquals(2, log.firstTokens.get(), "one first token per request");
+            assertEquals(tokens - 2, log.nextTokens.get(), "one inter-token gap per later token");
+            assertEquals(cold.completionTokens(), log.interactiveTokens.get(), "tokens by request class");
+            assertTrue(log.minQueueNanos >= 0 && log.minTtftNanos > 0, "durations are measured");
+        }
+    }
+
+    @Test
+    void shouldSwitchOffAnObserverThatThrowsAndGoOn() {
+        try (Engine engine = Engine.open(TestModels.config())) {
+            engine.observe(new EngineObserver() {
+                @Override
+                public void firstToken(RequestClass requestClass, long sinceSubmitNanos) {
+                    throw new IllegalStateException("metrics bug");
+                }
+            });
+            for (int i = 0; i < 3; i++) {
+                GenerationResult r = engine.submit(GenerationRequest.ofTokens("r" + i, null, new int[] {1, 7, 8},
+                        SamplingParams.greedy(4))).orTimeout(60, TimeUnit.SECONDS).join();
+                assertEquals("r" + i, r.requestId());
+            }
+            assertEquals(3, engine.stats().scheduler().completed());
+        }
+    }
+}
