@@ -57,7 +57,7 @@ class FailoverTest {
     @Test
     void shouldStayExactlyOnceWhenOneOfTwoInstancesStopsMidJob(LocalStack stack, @TempDir Path dir) throws Exception {
         PipelineFixture fixture = new PipelineFixture(stack, dir, "rebalance", 4, ModelPreset.SMALL);
-        Map<String, String> tenantById = fixture.produceJob(300, 24, 1.0f);
+        Map<String, String> tenantById = fixture.produceJob(300, 64, 1.0f);
         try (EngineService a = EngineService.start(fixture.config("a"), LocalEngine.open(fixture.config("a").engineSettings()));
              EngineService b = EngineService.start(fixture.config("b"), LocalEngine.open(fixture.config("b").engineSettings()))) {
             Seen progress = fixture.readUntil(60, Duration.ofSeconds(90), Duration.ZERO);
