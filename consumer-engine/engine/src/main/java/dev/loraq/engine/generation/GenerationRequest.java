@@ -17,15 +17,23 @@ import java.util.Objects;
  * @param sampling sampling parameters
  * @param priority higher runs earlier among requests waiting for the same adapter tier
  * @param listener receives the output token by token as it is generated, or null (the future alone)
+ * @param requestClass interactive or batch traffic (null: batch)
  */
 public record GenerationRequest(String requestId, String adapterId, String prompt, List<ChatMessage> messages,
                                 int[] promptTokenIds, SamplingParams sampling, int priority,
-                                GenerationListener listener) {
+                                GenerationListener listener, RequestClass requestClass) {
 
     public GenerationRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(sampling, "sampling");
         messages = messages == null ? null : List.copyOf(messages);
+        requestClass = requestClass == null ? RequestClass.BATCH : requestClass;
+    }
+
+    /** A batch request with a listener. */
+    public GenerationRequest(String requestId, String adapterId, String prompt, List<ChatMessage> messages,
+                             int[] promptTokenIds, SamplingParams sampling, int priority, GenerationListener listener) {
+        this(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, listener, RequestClass.BATCH);
     }
 
     /** A request without a listener. */
@@ -48,11 +56,16 @@ public record GenerationRequest(String requestId, String adapterId, String promp
     }
 
     public GenerationRequest withPriority(int newPriority) {
-        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, newPriority, listener);
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, newPriority, listener, requestClass);
     }
 
     /** The same request streamed to {@code newListener} (null: no listener). */
     public GenerationRequest withListener(GenerationListener newListener) {
-        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, newListener);
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, newListener, requestClass);
+    }
+
+    /** The same request as {@code newClass} traffic. */
+    public GenerationRequest withRequestClass(RequestClass newClass) {
+        return new GenerationRequest(requestId, adapterId, prompt, messages, promptTokenIds, sampling, priority, listener, newClass);
     }
 }
