@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The online front door: an OpenAI-compatible HTTP API (JDK {@link HttpServer}, a virtual thread per exchange)
@@ -35,8 +36,10 @@ public final class OnlineServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final TenantUsage usage = new TenantUsage();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private OnlineServer(Engine engine, OnlineConfig config, Path adaptersDir) throws IOException {
+        config.requireServable();
         ApiKeyFile keys = config.authRequired()
                 ? new ApiKeyFile(config.apiKeysFile().orElseThrow(), config.apiKeysReloadMs()) : null;
         Authenticator auth = new Authenticator(keys);
@@ -93,6 +96,9 @@ public final class OnlineServer implements AutoCloseable {
     /** Stops the listener (open exchanges get a second to finish); the engine stays open. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(1);
         executor.shutdownNow();
         log.info("online api stopped port={}", port());

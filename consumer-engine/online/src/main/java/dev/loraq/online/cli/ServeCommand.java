@@ -58,6 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
         EngineConfig engineConfig;
         try {
             onlineConfig = OnlineConfig.fromEnvironment(online, System.getenv());
+            onlineConfig.requireServable();
             engineConfig = EngineConfig.fromEnvironment(EngineConfig.DEFINITION.withCurrentKeys(engineKeys), System.getenv());
         } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("Configuration error: " + e.getMessage());

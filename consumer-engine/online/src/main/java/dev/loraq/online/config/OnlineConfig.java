@@ -98,12 +98,23 @@ public final class OnlineConfig {
 
     private OnlineConfig(ConfigValues values) {
         this.values = values;
+        if (enabled()) {
+            requireServable();
+        }
+        adapterTenants();
+    }
+
+    /**
+     * Checks what serving needs (run with online.enabled=true checks it at parse time; serve when it starts).
+     *
+     * @throws ConfigException when keys are required and no keys file is set
+     */
+    public void requireServable() {
         if (authRequired() && apiKeysFile().isEmpty()) {
             throw new ConfigException(API_KEYS_FILE, "configuration '" + API_KEYS_FILE + "' is required when "
                     + AUTH + "=" + AUTH_REQUIRED + " (set " + AUTH + "=" + AUTH_OFF + " explicitly for local use "
                     + "without keys)");
         }
-        adapterTenants();
     }
 
     /** The environment's {@code LORAQ_ONLINE_*} variables overlaid by explicit properties. */
