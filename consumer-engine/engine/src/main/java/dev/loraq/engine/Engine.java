@@ -260,11 +260,11 @@ public final class Engine implements AutoCloseable {
 
     /** Finds an adapter's files (for tools); throws like {@link #submit} would for a bad id. */
     public AdapterFiles locateAdapter(String adapterId) {
-        AdapterId id = AdapterId.of(adapterId);
-        if (!adapterSource.hasConfiguredSource() && !adapterSource.exists(id)) {
+        if (!adapterSource.hasConfiguredSource()
+                && (!AdapterId.isValid(adapterId) || !adapterSource.exists(AdapterId.of(adapterId)))) {
             throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "this engine has no adapters.dir");
         }
-        return adapterSource.locate(id);
+        return adapterSource.locate(AdapterId.of(adapterId));
     }
 
     /**

@@ -5,7 +5,6 @@ import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
-import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.ChatModel;
@@ -189,7 +188,4 @@ class OnlineApiTest {
         return e;
     }
 
-    static void assertStatus(int status, OpenAIServiceException e) {
-        assertEquals(status, e.statusCode());
-    }
 }
