@@ -15,6 +15,8 @@ import dev.loraq.engine.delivery.DeliveryExecutor;
 import dev.loraq.engine.delivery.RequestDelivery;
 import dev.loraq.engine.lora.AdapterFiles;
 import dev.loraq.engine.lora.AdapterId;
+import dev.loraq.engine.lora.AdapterRegistry;
+import dev.loraq.engine.lora.LoraWeights;
 import dev.loraq.engine.lora.AdapterSource;
 import dev.loraq.engine.lora.LocalFolderAdapterSource;
 import dev.loraq.engine.model.LlamaModel;
@@ -70,12 +72,13 @@ public final class Engine implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final GenerationConfig generationConfig;
-    private final AdapterSource adapterSource;
+    private final AdapterRegistry adapterSource;
     private final AdapterCache adapters;
     private final BatchScheduler scheduler;
     private final Thread schedulerThread;
     private final DeliveryExecutor delivery = new DeliveryExecutor();
     private final int maxModelLen;
+    private final int maxLoraRank;
     private final int kvCapacityTokens;
     private final String modelId;
     private final HeapEstimate heapEstimate;
@@ -100,7 +103,9 @@ public final class Engine implements AutoCloseable {
         this.backend = provider.open(model, new BackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
                 config.kvBlockSize(), maxRows, config.weightFormat(), config.threads()));
         this.kvCapacityTokens = backend.kvBlocks() * backend.kvBlockSize();
-        this.adapterSource = config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null);
+        this.adapterSource = new AdapterRegistry(
+                config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null));
+        this.maxLoraRank = config.maxLoraRank();
         this.adapters = new AdapterCache(adapterSource, backend, config.maxCpuLoras(), config.maxLoraRank());
         pinAdapters(config.pinnedAdapters());
         SchedulingPolicy policy = switch (config.schedulingPolicy()) {
@@ -124,7 +129,7 @@ public final class Engine implements AutoCloseable {
     /** Loads pinned adapters into their slots before the scheduler thread owns the cache; a bad one fails the start. */
     private void pinAdapters(List<String> ids) {
         for (String id : ids) {
-            if (adapterSource == null) {
+            if (!adapterSource.hasConfiguredSource()) {
                 throw new IllegalArgumentException("pinned.adapters needs adapters.dir");
             }
             AdapterId.of(id);
@@ -164,9 +169,9 @@ public final class Engine implements AutoCloseable {
     private Sequence prepare(GenerationRequest request, RequestDelivery out) {
         if (request.adapterId() != null) {
             AdapterId id = AdapterId.of(request.adapterId());
-            if (adapterSource == null || !adapterSource.exists(id)) {
+            if (!adapterSource.exists(id)) {
                 throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "unknown adapter '" + id.value() + "'"
-                        + (adapterSource == null ? ": this engine has no adapters.dir" : ""));
+                        + (adapterSource.hasConfiguredSource() ? "" : ": this engine has no adapters.dir"));
             }
         }
         int[] prompt = promptTokens(request);
@@ -269,10 +274,69 @@ public final class Engine implements AutoCloseable {
 
     /** Finds an adapter's files (for tools); throws like {@link #submit} would for a bad id. */
     public AdapterFiles locateAdapter(String adapterId) {
-        if (adapterSource == null) {
+        if (!adapterSource.hasConfiguredSource()
+                && (!AdapterId.isValid(adapterId) || !adapterSource.exists(AdapterId.of(adapterId)))) {
             throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "this engine has no adapters.dir");
         }
         return adapterSource.locate(AdapterId.of(adapterId));
+    }
+
+    /**
+     * Serves the adapter stored in {@code folder} under {@code adapterId} from now on (vLLM's load_lora_adapter).
+     * The adapter is read and checked against the base model here, so a bad one is refused at once. Registering a
+     * name again, with the same folder or another, serves the files as they are now: requests submitted after this
+     * returns get the new weights, running ones finish on the old. One folder is served under one name only.
+     *
+     * @return the adapter's files
+     * @throws InvalidRequestException for an invalid id ({@code INVALID_ADAPTER_ID}), a folder without an adapter or
+     *         already served under another name, or an adapter that cannot load (rank above max.lora.rank, shapes)
+     */
+    public AdapterFiles registerAdapter(String adapterId, Path folder) {
+        AdapterId id = AdapterId.of(adapterId);
+        synchronized (adapterSource) {
+            checkLoadable(adapterSource.check(id, folder));
+            AdapterFiles files = adapterSource.register(id, folder);
+            adapters.invalidate(id.value());
+            log.info("adapter registered adapter={} folder={} rank={}", id, files.directory(), files.config().rank());
+            return files;
+        }
+    }
+
+    private void checkLoadable(AdapterFiles files) {
+        if (files.config().rank() > maxLoraRank) {
+            throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED, "adapter '" + files.id() + "': rank "
+                    + files.config().rank() + " is above max.lora.rank " + maxLoraRank);
+        }
+        try {
+            LoraWeights.load(files.id().value(), files.config(), files.weightsFile(), model.config());
+        } catch (InvalidRequestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
+                    "adapter '" + files.id() + "' cannot load: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops serving {@code adapterId} (vLLM's unload_lora_adapter), whether registered or in adapters.dir: requests
+     * submitted after this returns are refused as unknown, running ones finish.
+     *
+     * @throws InvalidRequestException {@code UNKNOWN_ADAPTER} when the engine does not serve it
+     */
+    public void unregisterAdapter(String adapterId) {
+        AdapterId id = AdapterId.of(adapterId);
+        synchronized (adapterSource) {
+            if (!adapterSource.unregister(id)) {
+                throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER, "unknown adapter '" + id + "'");
+            }
+            adapters.invalidate(id.value());
+        }
+        log.info("adapter unregistered adapter={}", id);
+    }
+
+    /** The ids of the adapters this engine serves now (adapters.dir and registered), sorted. */
+    public List<String> adapterIds() {
+        return adapterSource.list().stream().map(AdapterId::value).toList();
     }
 
     /**

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules of docs/architecture.md that a compiler does not check: no cycle between any two packages, and no
- * module reaching up or sideways (the engine knows no Kafka, the service knows no tools or ops, the contract in
+ * module reaching up or sideways (the engine knows no Kafka, the online front door only the engine, the service
+ * knows no tools or ops, the contract in
  * schemas knows nobody). Reads the main classes of every module on this module's test class path.
  */
 class ArchitectureTest {
@@ -35,6 +36,15 @@ class ArchitectureTest {
     void theEngineKnowsNoKafkaAndNoOtherModule() {
         noClasses().that().resideInAPackage("dev.loraq.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.loraq.schemas..",
+                        "dev.loraq.service..", "dev.loraq.online..", "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..",
+                        "dev.loraq.reliability..", "dev.loraq.quickstart..")
+                .check(classes);
+    }
+
+    @Test
+    void theOnlineFrontDoorKnowsOnlyTheEngine() {
+        noClasses().that().resideInAPackage("dev.loraq.online..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.loraq.schemas..",
                         "dev.loraq.service..", "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..",
                         "dev.loraq.reliability..", "dev.loraq.quickstart..")
                 .check(classes);
@@ -44,8 +54,8 @@ class ArchitectureTest {
     void theContractInSchemasKnowsNoModuleThatUsesIt() {
         noClasses().that().resideInAPackage("dev.loraq.schemas..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.loraq.engine..", "dev.loraq.service..",
-                        "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..", "dev.loraq.reliability..",
-                        "dev.loraq.quickstart..")
+                        "dev.loraq.online..", "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..",
+                        "dev.loraq.reliability..", "dev.loraq.quickstart..")
                 .check(classes);
     }
 
@@ -61,7 +71,8 @@ class ArchitectureTest {
     void theToolsNeverImportTheEngineTheServiceOrOps() {
         noClasses().that().resideInAPackage("dev.loraq.tools..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.loraq.engine..", "dev.loraq.service..",
-                        "dev.loraq.stack..", "dev.loraq.ops..", "dev.loraq.reliability..", "dev.loraq.quickstart..")
+                        "dev.loraq.online..", "dev.loraq.stack..", "dev.loraq.ops..", "dev.loraq.reliability..",
+                        "dev.loraq.quickstart..")
                 .check(classes);
     }
 }

@@ -32,6 +32,11 @@ import java.util.concurrent.Executors;
  * <p>Owned by the scheduler thread: every method but {@link #stats()} must be called from it. Disk loads run on
  * a loader thread so a running batch never waits for one; their results are merged on the scheduler thread by
  * {@link #collectLoads()}.
+ *
+ * <p>{@link #invalidate} (any thread) drops what is held of an adapter whose files changed, at the next
+ * {@link #collectLoads()}: its host copy, a load in flight (its outcome is thrown away) and its slot. A slot still used
+ * by running sequences keeps the old weights for them and takes no new ones; it is cleared when the last leaves.
+ * The next request for the adapter reads it from the source again.
  */
 public final class AdapterCache implements AutoCloseable {
 
@@ -64,6 +69,11 @@ public final class AdapterCache implements AutoCloseable {
     private final Map<String, RuntimeException> failures = new LinkedHashMap<>();
     /** Loaded into host memory and not yet given a slot: bounds prefetching so it cannot thrash the host tier. */
     private final Set<String> unused = new HashSet<>();
+    private final ConcurrentLinkedQueue<String> invalidations = new ConcurrentLinkedQueue<>();
+    /** Loads in flight that started before an invalidation: their outcome is stale. */
+    private final Set<String> staleLoads = new HashSet<>();
+    /** Slots whose adapter was invalidated while sequences used it: served to those only, cleared when free. */
+    private final boolean[] slotStale;
     private final ExecutorService loader;
     private final AdapterCacheStats stats = new AdapterCacheStats();
     private volatile EngineObserver observer = EngineObserver.NONE;
@@ -82,6 +92,7 @@ public final class AdapterCache implements AutoCloseable {
         this.slotRefs = new int[slots];
         this.slotLastUse = new long[slots];
         this.slotPinned = new boolean[slots];
+        this.slotStale = new boolean[slots];
         this.loader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "loraq-adapter-loader");
             t.setDaemon(true);
@@ -161,7 +172,9 @@ public final class AdapterCache implements AutoCloseable {
         LoadOutcome o;
         while ((o = finishedLoads.poll()) != null) {
             loading.remove(o.adapterId());
-            if (o.failure() != null) {
+            if (staleLoads.remove(o.adapterId())) {
+                log.debug("adapter load discarded adapter={} reason=invalidated while loading", o.adapterId());
+            } else if (o.failure() != null) {
                 stats.loadFailures.increment();
                 failures.put(o.adapterId(), o.failure());
                 log.warn("adapter load failed adapter={} error={}", o.adapterId(), o.failure().getMessage());
@@ -172,6 +185,44 @@ public final class AdapterCache implements AutoCloseable {
                 log.debug("adapter loaded adapter={} rank={} ms={}", o.adapterId(), o.weights().rank(), o.nanos() / 1_000_000);
             }
         }
+        applyInvalidations();
+    }
+
+    /**
+     * Forgets what is held of {@code adapterId} (its files changed, or it is no longer served); thread-safe, applied
+     * on the scheduler thread by the next {@link #collectLoads()}, so a request submitted after this returns is served
+     * from the source as it is then.
+     */
+    public void invalidate(String adapterId) {
+        invalidations.add(adapterId);
+    }
+
+    private void applyInvalidations() {
+        String id;
+        while ((id = invalidations.poll()) != null) {
+            host.remove(id);
+            unused.remove(id);
+            failures.remove(id);
+            if (loading.containsKey(id)) {
+                staleLoads.add(id); // stays LOADING until the stale outcome is dropped, then loads afresh
+            }
+            int slot = slotOf(id);
+            if (slot >= 0) {
+                slotPinned[slot] = false;
+                if (slotRefs[slot] == 0) {
+                    clearSlot(slot);
+                } else {
+                    slotStale[slot] = true;
+                }
+            }
+            log.info("adapter invalidated adapter={} slot={}", id, slot);
+        }
+    }
+
+    private void clearSlot(int slot) {
+        backend.clearAdapter(slot);
+        slotAdapter[slot] = null;
+        slotStale[slot] = false;
     }
 
     private void recordDiskLoad(LoadOutcome o) {
@@ -259,6 +310,9 @@ public final class AdapterCache implements AutoCloseable {
             throw new IllegalStateException("slot " + slot + " released more often than acquired");
         }
         slotRefs[slot]--;
+        if (slotRefs[slot] == 0 && slotStale[slot]) {
+            clearSlot(slot);
+        }
     }
 
     /** Keeps an adapter in its slot even when idle (call after it has a slot). */
@@ -303,7 +357,7 @@ public final class AdapterCache implements AutoCloseable {
 
     private int slotOf(String adapterId) {
         for (int s = 0; s < slotAdapter.length; s++) {
-            if (adapterId.equals(slotAdapter[s])) {
+            if (!slotStale[s] && adapterId.equals(slotAdapter[s])) {
                 return s;
             }
         }

@@ -1,5 +1,7 @@
 package dev.loraq.engine.lora;
 
+import java.util.List;
+
 /**
  * Where adapters come from, by id. {@link LocalFolderAdapterSource} reads a local folder; object stores or hub
  * resolvers implement the same contract (typically by downloading into a local folder and returning it).
@@ -18,4 +20,9 @@ public interface AdapterSource {
 
     /** Whether an adapter with this id is present (cheap; does not validate its files). */
     boolean exists(AdapterId id);
+
+    /** The adapters this source holds now, for listings ({@code GET /v1/models}); none when it cannot enumerate. */
+    default List<AdapterId> list() {
+        return List.of();
+    }
 }

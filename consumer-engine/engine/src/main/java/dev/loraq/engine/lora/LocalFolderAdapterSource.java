@@ -4,6 +4,10 @@ import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -55,12 +59,21 @@ public final class LocalFolderAdapterSource implements AdapterSource {
 
     @Override
     public AdapterFiles locate(AdapterId id) {
-        Path dir = folderOf(id);
+        return locateIn(id, folderOf(id), realRoot);
+    }
+
+    /**
+     * Locates the adapter {@code id} stored in {@code dir}, whose folder and weights file must resolve, links
+     * followed, under {@code realRoot} (a real path).
+     *
+     * @throws InvalidRequestException as {@link AdapterSource#locate} does
+     */
+    static AdapterFiles locateIn(AdapterId id, Path dir, Path realRoot) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER,
                     "unknown adapter '" + id + "': no folder " + dir);
         }
-        Path realDir = realPathUnderRoot(id, dir);
+        Path realDir = realPathUnderRoot(id, dir, realRoot);
         if (!Files.isDirectory(realDir)) {
             throw new InvalidRequestException(ErrorCode.UNKNOWN_ADAPTER,
                     "unknown adapter '" + id + "': " + dir + " is not a folder");
@@ -76,7 +89,7 @@ public final class LocalFolderAdapterSource implements AdapterSource {
             throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
                     "adapter '" + id + "': weights file " + weights + " is missing");
         }
-        realPathUnderRoot(id, weights);
+        realPathUnderRoot(id, weights, realRoot);
         if (!Files.isRegularFile(weights)) {
             throw new InvalidRequestException(ErrorCode.ADAPTER_LOAD_FAILED,
                     "adapter '" + id + "': " + weights + " is not a regular file");
@@ -106,6 +119,29 @@ public final class LocalFolderAdapterSource implements AdapterSource {
         }
     }
 
+    /** The ids of the sub-folders that are valid adapter ids and hold an adapter (as {@link #exists}), sorted. */
+    @Override
+    public List<AdapterId> list() {
+        List<AdapterId> ids = new ArrayList<>();
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
+            for (Path folder : folders) {
+                String name = folder.getFileName().toString();
+                if (AdapterId.isValid(name) && exists(AdapterId.of(name))) {
+                    ids.add(AdapterId.of(name));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("adapters folder not listed folder={} reason={}", root, e.toString());
+        }
+        ids.sort(Comparator.comparing(AdapterId::value));
+        return ids;
+    }
+
+    /** The root folder with links followed. */
+    public Path realRoot() {
+        return realRoot;
+    }
+
     private Path folderOf(AdapterId id) {
         Path dir = root.resolve(id.value()).normalize();
         if (!dir.startsWith(root) || dir.equals(root) || !dir.getParent().equals(root)) {
@@ -116,7 +152,7 @@ public final class LocalFolderAdapterSource implements AdapterSource {
         return dir;
     }
 
-    private Path realPathUnderRoot(AdapterId id, Path path) {
+    private static Path realPathUnderRoot(AdapterId id, Path path, Path realRoot) {
         Path real;
         try {
             real = path.toRealPath();

@@ -127,4 +127,47 @@ class AdapterCacheTest {
         assertTrue(cache.failedAdapters().isEmpty());
         assertEquals(AdapterCache.Residency.ABSENT, cache.residency("big-rank"), "a later request tries the source again");
     }
+
+    @Test
+    void invalidateDropsTheIdleSlotAndHostCopySoTheNextAcquireReadsTheSourceAgain() {
+        cache.release(cache.acquireBlocking("a-00").slot());
+        cache.invalidate("a-00");
+        assertEquals(AdapterCache.Residency.SLOT, cache.residency("a-00"), "applied on the scheduler thread only");
+        cache.collectLoads();
+        assertEquals(AdapterCache.Residency.ABSENT, cache.residency("a-00"));
+        assertEquals(Arrays.asList(null, null), Arrays.asList(cache.slotContents()));
+        AdapterCache.Lease again = cache.acquireBlocking("a-00");
+        assertEquals(AdapterLoadKind.DISK, again.kind());
+        assertEquals(2, cache.stats().diskLoads());
+    }
+
+    @Test
+    void invalidateKeepsAUsedSlotForItsSequencesAndServesNewRequestsFromAnotherSlot() {
+        AdapterCache.Lease running = cache.acquireBlocking("a-00");
+        cache.invalidate("a-00");
+        cache.collectLoads();
+        assertEquals(AdapterCache.Residency.ABSENT, cache.residency("a-00"), "the old slot takes no new requests");
+        assertEquals("a-00", cache.slotContents()[running.slot()], "running sequences keep their weights");
+        AdapterCache.Lease fresh = cache.acquireBlocking("a-00");
+        assertEquals(AdapterLoadKind.DISK, fresh.kind());
+        assertTrue(fresh.slot() != running.slot(), "new weights in another slot");
+        cache.release(running.slot());
+        assertNull(cache.slotContents()[running.slot()], "the stale slot is cleared when its last sequence leaves");
+        cache.release(fresh.slot());
+        assertEquals(AdapterLoadKind.WARM, cache.tryAcquire("a-00").kind());
+    }
+
+    @Test
+    void aLoadInFlightWhenInvalidatedIsDiscardedAndReadAgain() throws InterruptedException {
+        cache.load("a-01");
+        cache.invalidate("a-01");
+        cache.collectLoads();
+        for (int i = 0; i < 500 && cache.residency("a-01") == AdapterCache.Residency.LOADING; i++) {
+            Thread.sleep(10);
+            cache.collectLoads();
+        }
+        assertEquals(AdapterCache.Residency.ABSENT, cache.residency("a-01"), "the stale outcome never reaches the host tier");
+        loadIntoHost("a-01");
+        assertEquals(AdapterCache.Residency.HOST, cache.residency("a-01"));
+    }
 }

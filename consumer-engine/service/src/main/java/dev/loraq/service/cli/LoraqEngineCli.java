@@ -1,6 +1,7 @@
 package dev.loraq.service.cli;
 
 import dev.loraq.engine.cli.EngineCli;
+import dev.loraq.online.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
  * without a change.
  */
 @Command(name = "loraq-engine", mixinStandardHelpOptions = true,
-        description = "The loraq consumer engine: the Kafka service (run) and the inference engine's tools.")
+        description = "The loraq consumer engine: the Kafka service (run), the OpenAI-compatible API alone (serve) and the inference engine's tools.")
 public final class LoraqEngineCli {
 
     public static void main(String[] args) {
@@ -24,6 +25,9 @@ public final class LoraqEngineCli {
         CommandLine run = new CommandLine(new RunCommand());
         run.getCommandSpec().usageMessage().footer(RunCommand.keyReference());
         root.addSubcommand("run", run);
+        CommandLine serve = new CommandLine(new ServeCommand());
+        serve.getCommandSpec().usageMessage().footer(ServeCommand.keyReference());
+        root.addSubcommand("serve", serve);
         CommandLine engineTools = new CommandLine(new EngineCli());
         for (CommandLine tool : new java.util.LinkedHashSet<>(engineTools.getSubcommands().values())) {
             if (!root.getSubcommands().containsKey(tool.getCommandName())) {

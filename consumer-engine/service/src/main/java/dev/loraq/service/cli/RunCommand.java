@@ -1,11 +1,12 @@
 package dev.loraq.service.cli;
 
 import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.online.config.OnlineConfig;
+import dev.loraq.service.EngineRun;
 import dev.loraq.service.EngineService;
 import dev.loraq.service.config.ConfigReference;
 import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
-import dev.loraq.service.inference.LocalEngine;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +40,8 @@ public final class RunCommand implements Callable<Integer> {
     /** The footer listing every key; computed when the command is built so that --help shows it. */
     public static String keyReference() {
         return "%nConfiguration keys (file, --set KEY=VALUE, or environment LORAQ_<KEY>):%n%n"
-                + ConfigReference.text(EngineConfig.DEFINITION.toHelpText()).replace("%", "%%");
+                + ConfigReference.text(EngineConfig.DEFINITION.toHelpText(), OnlineConfig.DEFINITION.toHelpText())
+                .replace("%", "%%");
     }
 
     @Override
@@ -51,21 +53,21 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
             return 2;
         }
-        LocalEngine engine;
+        EngineRun run;
         try {
-            engine = LocalEngine.open(config.engineSettings());
+            run = EngineRun.start(config);
         } catch (dev.loraq.engine.config.ConfigException e) {
             spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
             return 2;
         }
-        EngineService service = EngineService.start(config, engine);
-        StopSignals.onStop(service::close);
+        EngineService service = run.service();
+        StopSignals.onStop(run::close);
         // Any other way the JVM ends (System.exit elsewhere, SIGHUP) still closes the service.
-        Thread hook = new Thread(service::close, "loraq-shutdown");
+        Thread hook = new Thread(run::close, "loraq-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        service.awaitTermination();
-        // awaitTermination returns when the loop has stopped; close() also closes the engine and endpoint.
-        service.close();
+        run.awaitTermination();
+        // awaitTermination returns when the loop has stopped; close() also closes the online API, engine and endpoint.
+        run.close();
         if (service.failure() != null) {
             LOG.error("service stopped on error: {}", service.failure().toString());
             return 1;

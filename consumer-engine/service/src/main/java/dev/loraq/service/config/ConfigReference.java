@@ -12,12 +12,20 @@ public final class ConfigReference {
     }
 
     public static String text(String engineReference) {
+        return text(engineReference, "");
+    }
+
+    /** With the online API's keys ({@code onlineReference}, the engine definition's help text style) too. */
+    public static String text(String engineReference, String onlineReference) {
         StringBuilder b = new StringBuilder();
         b.append("Service keys:\n\n");
         append(b, ServiceConfig.CONFIG_DEF, Set.of());
         b.append("Schema registry client keys:\n\n");
         append(b, SchemaRegistryClientConfig.CONFIG_DEF, Set.of(ServiceConfig.SCHEMA_REGISTRY_URL_CONFIG));
         b.append("Engine keys:\n\n").append(engineReference);
+        if (!onlineReference.isEmpty()) {
+            b.append("Online API keys (online.enabled=true):\n\n").append(onlineReference);
+        }
         b.append("Kafka client overrides: ").append(ServiceConfig.CONSUMER_PREFIX).append("<key>, ")
                 .append(ServiceConfig.PRODUCER_PREFIX).append("<key>, ").append(ServiceConfig.ADMIN_PREFIX)
                 .append("<key> are passed to the consumer, producer and admin client (env LORAQ_KAFKA_CONSUMER_<KEY> ...).\n")

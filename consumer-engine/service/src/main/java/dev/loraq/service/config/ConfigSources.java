@@ -1,6 +1,7 @@
 package dev.loraq.service.config;
 
 import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.online.config.OnlineConfig;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -36,6 +37,7 @@ public final class ConfigSources {
         Set<String> known = new HashSet<>(engineKeys);
         known.addAll(ServiceConfig.CONFIG_DEF.names());
         known.addAll(SchemaRegistryClientConfig.CONFIG_DEF.names());
+        OnlineConfig.DEFINITION.keys().forEach(key -> known.add(key.key()));
         // Former engine spellings (max-loras) are renamed per source, so a file and a flag cannot clash unnoticed.
         Map<String, String> fromFile = file == null ? Map.of() : EngineConfig.DEFINITION.withCurrentKeys(fromFile(file));
         Map<String, String> merged = merge(fromFile, fromEnvironment(environment, known),
@@ -44,6 +46,7 @@ public final class ConfigSources {
         // Engine keys are checked now too, so a bad engine value is refused before anything starts.
         EngineConfig engine = new EngineConfig(config.engineSettings());
         config.requireInFlightWithin(engine.maxWaitingRequests());
+        new OnlineConfig(config.onlineSettings());
         return config;
     }
 

@@ -5,6 +5,7 @@ import dev.loraq.schemas.contract.OutputTopicPattern;
 import dev.loraq.schemas.contract.OutputTopicPatternValidator;
 import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.schemas.contract.TenantId;
+import dev.loraq.online.config.OnlineConfig;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import dev.loraq.schemas.serde.AvroDecodeLimits;
 import dev.loraq.service.output.DefaultRecordErrorHandler;
@@ -177,6 +178,7 @@ public final class ServiceConfig extends AbstractConfig {
 
     private final Map<String, String> raw;
     private final Map<String, String> engineSettings;
+    private final Map<String, String> onlineSettings;
 
     /**
      * Parses and validates {@code raw}. {@code engineKeys} are the keys the engine defines; their values are kept for
@@ -192,6 +194,7 @@ public final class ServiceConfig extends AbstractConfig {
             }
         }
         this.engineSettings = Map.copyOf(engine);
+        this.onlineSettings = Map.copyOf(OnlineConfig.onlineKeys(raw));
         new SchemaRegistryClientConfig(registrySettings());
     }
 
@@ -203,7 +206,7 @@ public final class ServiceConfig extends AbstractConfig {
             if (CONFIG_DEF.names().contains(key)) {
                 service.put(key, entry.getValue());
             } else if (!engineKeys.contains(key) && !SchemaRegistryClientConfig.CONFIG_DEF.names().contains(key)
-                    && !isPassThrough(key)) {
+                    && !isPassThrough(key) && !isOnlineKey(key)) {
                 unknown.add(key);
             }
         }
@@ -213,6 +216,10 @@ public final class ServiceConfig extends AbstractConfig {
                     + CONSUMER_PREFIX + ", " + PRODUCER_PREFIX + " or " + ADMIN_PREFIX + ")");
         }
         return service;
+    }
+
+    private static boolean isOnlineKey(String key) {
+        return OnlineConfig.DEFINITION.keys().stream().anyMatch(k -> k.key().equals(key));
     }
 
     private static boolean isPassThrough(String key) {
@@ -255,6 +262,11 @@ public final class ServiceConfig extends AbstractConfig {
     /** The engine's keys as given (validated by the engine). */
     public Map<String, String> engineSettings() {
         return engineSettings;
+    }
+
+    /** The online API's keys ({@code online.*}), validated by {@link OnlineConfig}. */
+    public Map<String, String> onlineSettings() {
+        return onlineSettings;
     }
 
     public String bootstrapServers() {

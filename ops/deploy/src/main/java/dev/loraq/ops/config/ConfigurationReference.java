@@ -1,6 +1,7 @@
 package dev.loraq.ops.config;
 
 import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.online.config.OnlineConfig;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
@@ -11,7 +12,7 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * docs/configuration.md, generated from the configuration classes themselves (the service's and the schema registry
- * client's Kafka {@link ConfigDef}s and {@link EngineConfig#DEFINITION}), so the reference cannot drift from the code.
+ * client's Kafka {@link ConfigDef}s, {@link EngineConfig#DEFINITION} and {@link OnlineConfig#DEFINITION}), so the reference cannot drift from the code.
  */
 public final class ConfigurationReference {
 
@@ -55,6 +56,11 @@ public final class ConfigurationReference {
         b.append("The multi-LoRA inference engine: model, adapter tiers, batching, scheduling. The same keys configure the ")
                 .append("`loraq-engine` tools (`generate`, `bench`).\n\n");
         b.append(EngineConfig.DEFINITION.toMarkdownTable()).append('\n');
+
+        b.append("## Online API\n\n");
+        b.append("The OpenAI-compatible HTTP API on the same engine (`online.enabled=true` with `loraq-engine run`, ")
+                .append("always with `loraq-engine serve`): listener, API keys and tenants, limits. See docs/online.md.\n\n");
+        b.append(OnlineConfig.DEFINITION.toMarkdownTable()).append('\n');
 
         b.append("## Kafka client overrides\n\n");
         b.append("Keys under `").append(ServiceConfig.CONSUMER_PREFIX).append("`, `").append(ServiceConfig.PRODUCER_PREFIX)
