@@ -50,6 +50,9 @@ public final class EngineRun implements AutoCloseable {
             engine.close();
             throw e;
         }
+        if (online != null) {
+            service.countOnlineUsage(online.usage());
+        }
         return new EngineRun(service, online);
     }
 

@@ -9,6 +9,7 @@ import dev.loraq.service.health.EngineHealth;
 import dev.loraq.service.inference.InferenceEngine;
 import dev.loraq.service.metrics.MetricsEndpoint;
 import dev.loraq.service.metrics.ServiceMetrics;
+import dev.loraq.online.usage.TenantUsage;
 import dev.loraq.service.output.DeadLetterSizing;
 import dev.loraq.service.output.RecordErrorHandler;
 import dev.loraq.service.output.TopicProvisioner;
@@ -148,5 +149,10 @@ public final class EngineService implements AutoCloseable {
         provisioner.close();
         engine.close();
         LOG.info("engine service closed worker={}", config.workerId());
+    }
+
+    /** Counts the online API's per-tenant usage on this service's metrics endpoint. */
+    public void countOnlineUsage(TenantUsage usage) {
+        metrics.onlineUsage(usage);
     }
 }

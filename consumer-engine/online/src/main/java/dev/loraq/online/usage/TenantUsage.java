@@ -1,6 +1,7 @@
 package dev.loraq.online.usage;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,6 +44,18 @@ public final class TenantUsage {
         byTenant.forEach((t, c) -> out.put(t, new Totals(c.requests.sum(), c.refused.sum(), c.promptTokens.sum(),
                 c.completionTokens.sum())));
         return out;
+    }
+
+    /** The tenants seen so far. */
+    public Set<String> tenants() {
+        return Set.copyOf(byTenant.keySet());
+    }
+
+    /** One tenant's totals now (zeros for a tenant not seen). */
+    public Totals totals(String tenant) {
+        Counters c = byTenant.get(tenant);
+        return c == null ? new Totals(0, 0, 0, 0)
+                : new Totals(c.requests.sum(), c.refused.sum(), c.promptTokens.sum(), c.completionTokens.sum());
     }
 
     private Counters counters(String tenant) {

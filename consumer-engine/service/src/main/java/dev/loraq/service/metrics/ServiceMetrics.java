@@ -1,5 +1,6 @@
 package dev.loraq.service.metrics;
 
+import dev.loraq.online.usage.TenantUsage;
 import dev.loraq.engine.observe.EngineObserver;
 import dev.loraq.schemas.avro.AdapterLoadKind;
 import dev.loraq.service.config.ServiceConfig;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  */
 public final class ServiceMetrics {
 
+    private final Set<String> onlineTenants = ConcurrentHashMap.newKeySet();
+    private volatile TenantUsage onlineUsage;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter recordsIn;
     private final Counter recordsSkipped;
@@ -235,7 +238,41 @@ public final class ServiceMetrics {
 
     /** The Prometheus text exposition. */
     public String scrape() {
+        registerOnlineTenants();
         return registry.scrape();
+    }
+
+    /**
+     * Counts the online API's requests and tokens per tenant, next to the Kafka work: {@code loraq_online_requests_total
+     * {tenant,outcome}} and {@code loraq_online_tokens_total{tenant,kind}}. Tenants come from the keys file, so the label
+     * set stays bounded; each is registered when first seen.
+     */
+    public void onlineUsage(TenantUsage usage) {
+        this.onlineUsage = usage;
+    }
+
+    private void registerOnlineTenants() {
+        TenantUsage usage = onlineUsage;
+        if (usage == null) {
+            return;
+        }
+        for (String tenant : usage.tenants()) {
+            if (!onlineTenants.add(tenant)) {
+                continue;
+            }
+            FunctionCounter.builder("loraq.online.requests", usage, u -> u.totals(tenant).requests())
+                    .description("Online API requests per tenant, by outcome").tags("tenant", tenant, "outcome", "completed")
+                    .register(registry);
+            FunctionCounter.builder("loraq.online.requests", usage, u -> u.totals(tenant).refused())
+                    .description("Online API requests per tenant, by outcome").tags("tenant", tenant, "outcome", "refused")
+                    .register(registry);
+            FunctionCounter.builder("loraq.online.tokens", usage, u -> u.totals(tenant).promptTokens())
+                    .description("Online API tokens per tenant, by kind").tags("tenant", tenant, "kind", "prompt")
+                    .register(registry);
+            FunctionCounter.builder("loraq.online.tokens", usage, u -> u.totals(tenant).completionTokens())
+                    .description("Online API tokens per tenant, by kind").tags("tenant", tenant, "kind", "completion")
+                    .register(registry);
+        }
     }
 
 }

@@ -53,6 +53,10 @@ class OnlineBesideKafkaTest {
                 assertTrue(finish.get() != null, "the online stream finished (round " + round + ")");
             }
             assertTrue(run.service().isHealthy());
+            // Online usage per tenant is on the service's metrics, beside the Kafka work (auth off: tenant "local").
+            String scrape = run.service().metrics().scrape();
+            assertTrue(scrape.contains("loraq_online_requests_total{outcome=\"completed\",tenant=\"local\"} 3.0"), scrape);
+            assertTrue(scrape.contains("loraq_online_tokens_total{kind=\"completion\",tenant=\"local\"}"), scrape);
             PipelineFixture.Seen seen = fixture.readUntil(tenantById.size(), Duration.ofSeconds(120), Duration.ofSeconds(2));
             fixture.assertExactlyOnce(tenantById, seen);
             assertEquals(tenantById.size(), seen.completions());
