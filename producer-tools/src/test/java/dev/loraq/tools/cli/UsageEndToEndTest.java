@@ -98,7 +98,7 @@ class UsageEndToEndTest {
                 }
             }
 
-            Map<String, long[]> expected = expectedRows(collected);
+            Map<String, List<Long>> expected = expectedRows(collected);
             assertEquals(expected, awaitRows(toolsConfig, Set.of(tenantA, tenantB), expected), "usage rows per tenant, adapter, hour and day");
             assertEquals(expectedByAdapter(collected), printed(stack, tenantA, "adapter", "adapter_id", tenantB));
             assertEquals(expectedByDay(collected), printed(stack, tenantA, "day", "day", tenantB));
@@ -140,8 +140,8 @@ class UsageEndToEndTest {
     }
 
     /** Rows of the usage table as the test computes them: key -> {requests, errors, prompt, completion, engine nanos}. */
-    private static Map<String, long[]> expectedRows(List<JsonNode> completions) {
-        Map<String, long[]> rows = new TreeMap<>();
+    private static Map<String, List<Long>> expectedRows(List<JsonNode> completions) {
+        Map<String, List<Long>> rows = new TreeMap<>();
         for (JsonNode c : completions) {
             Instant at = Instant.parse(c.get("completed_at").asText());
             String adapter = c.get("adapter_id").isNull() ? null : c.get("adapter_id").asText();
@@ -155,10 +155,11 @@ class UsageEndToEndTest {
         return rows;
     }
 
-    private static void add(Map<String, long[]> rows, String tenant, String adapter, String period, Instant start, long... counts) {
-        long[] row = rows.computeIfAbsent(tenant + " " + adapter + " " + period + " " + start, k -> new long[counts.length]);
+    private static void add(Map<String, List<Long>> rows, String tenant, String adapter, String period, Instant start, long... counts) {
+        List<Long> row = rows.computeIfAbsent(tenant + " " + adapter + " " + period + " " + start,
+                k -> new ArrayList<>(java.util.Collections.nCopies(counts.length, 0L)));
         for (int i = 0; i < counts.length; i++) {
-            row[i] += counts[i];
+            row.set(i, row.get(i) + counts[i]);
         }
     }
 
@@ -202,9 +203,9 @@ class UsageEndToEndTest {
     }
 
     /** The usage table's rows of the tenants once they equal {@code expected}, or as they are after 60 s. */
-    private static Map<String, long[]> awaitRows(ToolsConfig config, Set<String> tenants, Map<String, long[]> expected) throws InterruptedException {
+    private static Map<String, List<Long>> awaitRows(ToolsConfig config, Set<String> tenants, Map<String, List<Long>> expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, long[]> rows;
+        Map<String, List<Long>> rows;
         try (UsageReader reader = new UsageReader(config)) {
             do {
                 rows = new TreeMap<>();
@@ -214,17 +215,13 @@ class UsageEndToEndTest {
                                 r.promptTokens(), r.completionTokens(), r.engineNanos());
                     }
                 }
-                if (same(expected, rows)) {
+                if (expected.equals(rows)) {
                     return expected;
                 }
                 Thread.sleep(250);
             } while (System.nanoTime() < deadline);
         }
         return rows;
-    }
-
-    private static boolean same(Map<String, long[]> a, Map<String, long[]> b) {
-        return a.keySet().equals(b.keySet()) && a.keySet().stream().allMatch(k -> java.util.Arrays.equals(a.get(k), b.get(k)));
     }
 
     private static Completion completionOf(JsonNode line) throws Exception {
