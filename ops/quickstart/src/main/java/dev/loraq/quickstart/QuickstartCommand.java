@@ -18,6 +18,7 @@ import dev.loraq.stack.LocalStackConfig;
 import dev.loraq.tools.cli.LoraqCli;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.progress.JobProgressService;
+import dev.loraq.tools.usage.UsageService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,15 +136,17 @@ public final class QuickstartCommand implements Callable<Integer> {
         List<DemoJobs.TenantJob> jobs = DemoJobs.write(workDir.resolve("jobs"), TENANTS, adaptersByTenant,
                 requestsPerTenant, maxTokens);
 
-        step("starting the job-progress service and the consumer engine");
+        step("starting the job-progress and usage services and the consumer engine");
         Map<String, Object> toolProps = new LinkedHashMap<>();
         toolProps.put(ToolsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         toolProps.put(ToolsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         toolProps.put(ToolsConfig.PROGRESS_STATE_DIR_CONFIG, workDir.resolve("progress-state").toString());
         try (JobProgressService progress = new JobProgressService(new ToolsConfig(toolProps));
+             UsageService usage = new UsageService(new ToolsConfig(toolProps));
              Engine engine = Engine.open(engineConfig(modelDir));
              EngineService service = EngineService.start(serviceConfig(modelDir), LocalEngine.wrap(engine))) {
             progress.start();
+            usage.start();
 
             step("submitting one job per tenant");
             Map<String, String> jobIds = new LinkedHashMap<>();
@@ -175,6 +178,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 loraqExit("watch", jobIds.get(job.tenant()), "--timeout", "PT30S");
             }
             loraqExit("jobs");
+            loraqExit("usage");
             return summarize(jobs, collected, engine.stats(), seconds, allCollected, start);
         }
     }

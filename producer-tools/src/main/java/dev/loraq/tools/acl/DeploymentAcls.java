@@ -95,28 +95,36 @@ public final class DeploymentAcls {
 
     /**
      * The operator's tools: collect and dlq list read everything they report on, the job-progress Kafka Streams
-     * application reads manifests and completions and writes loraq.job-progress with its internal topics, dlq replay
-     * writes letters back to the prompts topic.
+     * application reads manifests and completions and writes loraq.job-progress with its internal topics, the usage
+     * application reads completions and writes loraq.usage with its own, usage reads loraq.usage, dlq replay writes
+     * letters back to the prompts topic.
      */
-    public DeploymentAcls tools(String principal, String progressApplicationId, String dlqTopic) {
+    public DeploymentAcls tools(String principal, String progressApplicationId, String usageApplicationId, String dlqTopic) {
         String role = "tools";
         add(role, principal, READ, TOPIC, PipelineTopics.JOBS, LITERAL, "collect and the job-progress service read manifests");
         add(role, principal, READ, TOPIC, PipelineTopics.PROMPTS, LITERAL, "collect names missing requests from the prompt records");
-        add(role, principal, READ, TOPIC, outputs.prefix(), PREFIXED, "collect and job progress read every tenant's completions");
+        add(role, principal, READ, TOPIC, outputs.prefix(), PREFIXED, "collect, job progress and usage read every tenant's completions");
         add(role, principal, READ, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "watch and jobs read the progress table");
         add(role, principal, WRITE, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "the job-progress service writes the progress table");
-        add(role, principal, READ, GROUP, progressApplicationId, LITERAL, "the job-progress service's consumer group (application.id)");
-        String internal = progressApplicationId + "-";
-        for (AclOperation operation : List.of(CREATE, READ, WRITE, DELETE, DESCRIBE_CONFIGS)) {
-            add(role, principal, operation, TOPIC, internal, PREFIXED,
-                    "the job-progress service's internal changelog and repartition topics");
-        }
-        add(role, principal, WRITE, TRANSACTIONAL_ID, internal, PREFIXED, "the job-progress service's exactly_once_v2 transactions");
+        streamsApplication(role, principal, progressApplicationId, "the job-progress service");
+        add(role, principal, READ, TOPIC, PipelineTopics.USAGE, LITERAL, "usage reads the usage table");
+        add(role, principal, WRITE, TOPIC, PipelineTopics.USAGE, LITERAL, "the usage service writes the usage table");
+        streamsApplication(role, principal, usageApplicationId, "the usage service");
         add(role, principal, READ, TOPIC, dlqTopic, LITERAL, "dlq list and dlq replay read dead letters");
         add(role, principal, WRITE, TOPIC, PipelineTopics.PROMPTS, LITERAL, "dlq replay republishes prompt requests");
         add(role, principal, WRITE, TRANSACTIONAL_ID, DeadLetterReplayer.TRANSACTIONAL_ID_PREFIX + dlqTopic, LITERAL,
                 "dlq replay publishes in one transaction");
         return this;
+    }
+
+    /** A Kafka Streams application's group, internal topics and exactly_once_v2 transactional ids. */
+    private void streamsApplication(String role, String principal, String applicationId, String what) {
+        add(role, principal, READ, GROUP, applicationId, LITERAL, what + "'s consumer group (application.id)");
+        String internal = applicationId + "-";
+        for (AclOperation operation : List.of(CREATE, READ, WRITE, DELETE, DESCRIBE_CONFIGS)) {
+            add(role, principal, operation, TOPIC, internal, PREFIXED, what + "'s internal changelog and repartition topics");
+        }
+        add(role, principal, WRITE, TRANSACTIONAL_ID, internal, PREFIXED, what + "'s exactly_once_v2 transactions");
     }
 
     public List<DeploymentAcl> acls() {

@@ -104,7 +104,8 @@ final class AclsCommand implements Callable<Integer> {
             acls.tenant(tenant.tenant, principal, tenant.group != null ? tenant.group : DeploymentAcls.TENANT_GROUP_PREFIX + tenant.tenant);
         }
         if (toolsPrincipal != null) {
-            acls.tools(principal("--tools-principal", toolsPrincipal), config.progressApplicationId(), config.dlqTopic());
+            acls.tools(principal("--tools-principal", toolsPrincipal), config.progressApplicationId(), config.usageApplicationId(),
+                    config.dlqTopic());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {

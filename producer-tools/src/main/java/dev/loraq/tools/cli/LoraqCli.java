@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "loraq", mixinStandardHelpOptions = true, version = "loraq 0.1.0-SNAPSHOT",
         description = "Submit batch jobs to loraq, collect their results, watch progress, manage topics and dead letters.",
         subcommands = {SubmitCommand.class, CollectCommand.class, WatchCommand.class, JobsCommand.class,
-                TopicsCommand.class, ProgressServiceCommand.class, DlqCommand.class, AclsCommand.class})
+                TopicsCommand.class, ProgressServiceCommand.class, DlqCommand.class, AclsCommand.class,
+                UsageCommand.class, UsageServiceCommand.class})
 public final class LoraqCli implements Runnable {
 
     @CommandLine.Spec

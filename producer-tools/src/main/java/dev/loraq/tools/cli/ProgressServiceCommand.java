@@ -2,12 +2,9 @@ package dev.loraq.tools.cli;
 
 import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
-import dev.loraq.tools.kafka.BrokerProbe;
 import dev.loraq.tools.progress.JobProgressService;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,21 +24,8 @@ final class ProgressServiceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ToolsConfig config = connection.toolsConfig();
-        try (Admin admin = BrokerProbe.admin(config.kafkaClientConfig())) {
-            BrokerProbe.requireReachable(admin, config.bootstrapServers(), config.kafkaTimeoutMs());
-            BrokerProbe.requireTopics(admin, config.bootstrapServers(), config.kafkaTimeoutMs(), List.of(PipelineTopics.JOBS, PipelineTopics.JOB_PROGRESS));
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
+        StreamsServiceRun.requireTopics(config, List.of(PipelineTopics.JOBS, PipelineTopics.JOB_PROGRESS));
         JobProgressService service = new JobProgressService(config);
-        Thread hook = new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "progress-service-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        service.start();
-        spec.commandLine().getErr().println("loraq progress-service: running (application.id " + config.progressApplicationId()
-                + ", brokers " + config.bootstrapServers() + "); stop with Ctrl-C");
-        stopped.await();
-        return ExitCodes.OK;
+        return StreamsServiceRun.untilStopped(spec, config, config.progressApplicationId(), service::start, service::close);
     }
 }

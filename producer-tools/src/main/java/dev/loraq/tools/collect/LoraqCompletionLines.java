@@ -39,6 +39,7 @@ public final class LoraqCompletionLines implements CompletionLines {
         ObjectNode usage = node.putObject("usage");
         usage.put("prompt_tokens", c.getUsage().getPromptTokens());
         usage.put("completion_tokens", c.getUsage().getCompletionTokens());
+        usage.put("engine_nanos", c.getUsage().getEngineNanos());
         ObjectNode timings = node.putObject("timings");
         timings.put("queue_wait_ms", c.getTimings().getQueueWaitMs());
         timings.put("adapter_load", c.getTimings().getAdapterLoad().name());

@@ -66,7 +66,7 @@ public final class ToolsConfig extends AbstractConfig {
 
     public static final String PROGRESS_STATE_DIR_CONFIG = "progress.state.dir";
     private static final String PROGRESS_STATE_DIR_DOC = "State directory of the job-progress service; empty uses Kafka "
-            + "Streams' default under java.io.tmpdir.";
+            + "Streams' default under java.io.tmpdir. The usage service keeps its state there too, under its own application id.";
 
     public static final String PROGRESS_COMMIT_INTERVAL_MS_CONFIG = "progress.commit.interval.ms";
     private static final String PROGRESS_COMMIT_INTERVAL_MS_DOC = "Transaction commit interval of the job-progress service "
@@ -76,12 +76,17 @@ public final class ToolsConfig extends AbstractConfig {
     private static final String PROGRESS_TOPIC_DISCOVERY_MS_DOC = "How often the job-progress service refreshes metadata "
             + "to discover new tenants' completion topics (the consumer's metadata.max.age.ms).";
 
+    public static final String USAGE_APPLICATION_ID_CONFIG = "usage.application.id";
+    private static final String USAGE_APPLICATION_ID_DOC = "Kafka Streams application.id of the usage service (loraq "
+            + "usage-service); its consumer group and internal topic prefix. It shares progress.state.dir, "
+            + "progress.commit.interval.ms and progress.topic.discovery.ms with the job-progress service.";
+
     public static final String PROMPTS_PARTITIONS_CONFIG = "topics.prompts.partitions";
     private static final String PROMPTS_PARTITIONS_DOC = "Partitions of loraq.prompts: the most consumer-engine instances that can share the work.";
     public static final String COMPLETIONS_PARTITIONS_CONFIG = "topics.completions.partitions";
     private static final String COMPLETIONS_PARTITIONS_DOC = "Partitions of each tenant's completion topic.";
     public static final String CONTROL_PARTITIONS_CONFIG = "topics.control.partitions";
-    private static final String CONTROL_PARTITIONS_DOC = "Partitions of loraq.jobs, loraq.job-progress and loraq.dlq (small, low-rate topics).";
+    private static final String CONTROL_PARTITIONS_DOC = "Partitions of loraq.jobs, loraq.job-progress, loraq.usage and loraq.dlq (small, low-rate topics).";
     public static final String RETENTION_MS_CONFIG = "topics.retention.ms";
     private static final String RETENTION_MS_DOC = "retention.ms of the delete-policy topics (prompts, completions); "
             + "collect must run within it.";
@@ -127,6 +132,8 @@ public final class ToolsConfig extends AbstractConfig {
             .define(PROGRESS_STATE_DIR_CONFIG, Type.STRING, "", Importance.LOW, PROGRESS_STATE_DIR_DOC)
             .define(PROGRESS_COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 600_000), Importance.MEDIUM, PROGRESS_COMMIT_INTERVAL_MS_DOC)
             .define(PROGRESS_TOPIC_DISCOVERY_MS_CONFIG, Type.LONG, 30_000L, Range.between(100, 3_600_000), Importance.LOW, PROGRESS_TOPIC_DISCOVERY_MS_DOC)
+            .define(USAGE_APPLICATION_ID_CONFIG, Type.STRING, "loraq-usage", ConfigDef.LambdaValidator.with(
+                    (name, value) -> requireId(name, (String) value), () -> "[A-Za-z0-9._-]{1,128}"), Importance.MEDIUM, USAGE_APPLICATION_ID_DOC)
             .define(PROMPTS_PARTITIONS_CONFIG, Type.INT, 12, Range.between(1, 10_000), Importance.MEDIUM, PROMPTS_PARTITIONS_DOC)
             .define(COMPLETIONS_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM, COMPLETIONS_PARTITIONS_DOC)
             .define(CONTROL_PARTITIONS_CONFIG, Type.INT, 3, Range.between(1, 10_000), Importance.LOW, CONTROL_PARTITIONS_DOC)
@@ -196,6 +203,10 @@ public final class ToolsConfig extends AbstractConfig {
 
     public String progressApplicationId() {
         return getString(PROGRESS_APPLICATION_ID_CONFIG);
+    }
+
+    public String usageApplicationId() {
+        return getString(USAGE_APPLICATION_ID_CONFIG);
     }
 
     public String progressStateDir() {

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * (an exactly-once violation upstream, or a test writing one on purpose) cannot push a job's counts past its total.
  * The seen pairs live in a persistent store (changelogged, so they survive restarts); it grows by one small entry
  * per request, which is the price of de-duplicating duplicates that may arrive long after the first.
- * Expects the stream keyed by job id and partitioned by it.
+ * Expects the stream keyed by job id and partitioned by it. The job-progress and usage services each run one over
+ * their own store.
  */
-final class FirstCompletionFilter implements FixedKeyProcessor<String, Completion, Completion> {
+public final class FirstCompletionFilter implements FixedKeyProcessor<String, Completion, Completion> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FirstCompletionFilter.class);
 
@@ -23,7 +24,7 @@ final class FirstCompletionFilter implements FixedKeyProcessor<String, Completio
     private FixedKeyProcessorContext<String, Completion> context;
     private KeyValueStore<String, Long> seen;
 
-    FirstCompletionFilter(String storeName) {
+    public FirstCompletionFilter(String storeName) {
         this.storeName = storeName;
     }
 
@@ -44,7 +45,7 @@ final class FirstCompletionFilter implements FixedKeyProcessor<String, Completio
         String key = seenKey(completion.getJobId(), completion.getRequestId());
         Long first = seen.get(key);
         if (first != null) {
-            LOG.warn("duplicate completion ignored by the progress tally jobId={} requestId={} tenantId={} firstCompletedAtMs={}",
+            LOG.warn("duplicate completion ignored store={} jobId={} requestId={} tenantId={} firstCompletedAtMs={}", storeName,
                     completion.getJobId(), completion.getRequestId(), completion.getTenantId(), first);
             return;
         }

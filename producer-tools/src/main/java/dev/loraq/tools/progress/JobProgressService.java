@@ -2,6 +2,7 @@ package dev.loraq.tools.progress;
 
 import dev.loraq.schemas.serde.LoraqSerdes;
 import dev.loraq.tools.config.ToolsConfig;
+import dev.loraq.tools.kafka.StreamsStates;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +37,8 @@ public final class JobProgressService implements AutoCloseable {
         });
     }
 
-    static Properties streamsConfig(ToolsConfig config) {
+    /** The settings of the tools' Streams applications; the usage service starts from them with its own application id. */
+    public static Properties streamsConfig(ToolsConfig config) {
         Properties props = new Properties();
         // Security settings (kafka.client.*) reach the Streams application's consumer, producer and admin client.
         props.putAll(config.kafkaClientOverrides());
@@ -67,18 +69,7 @@ public final class JobProgressService implements AutoCloseable {
 
     /** Waits until the application runs (or fails), at most {@code timeout}. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            KafkaStreams.State state = streams.state();
-            if (state == KafkaStreams.State.RUNNING) {
-                return true;
-            }
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return StreamsStates.awaitRunning(streams, timeout);
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * The pipeline's topics with recommended settings for a cluster of a given size: replication capped by the broker
  * count, min.insync.replicas 2 from replication 3 up (one broker may fail without stopping acks=all producers), else 1.
- * Tables (jobs, job progress) are compacted; request and result streams expire by time. The dead-letter and
+ * Tables (jobs, job progress, usage) are compacted; request and result streams expire by time. The dead-letter and
  * completion topics are the configured ones ({@code dlq.topic}, {@code output.topic.pattern}), as the engine's.
  */
 public final class RecommendedTopics {
@@ -30,6 +30,8 @@ public final class RecommendedTopics {
                 "JobManifest records, key = job id (a table)"));
         specs.add(new TopicSpec(PipelineTopics.JOB_PROGRESS, config.controlPartitions(), replication, compact(minIsr),
                 "JobProgress JSON, key = job id (a table, written by loraq progress-service)"));
+        specs.add(new TopicSpec(PipelineTopics.USAGE, config.controlPartitions(), replication, compact(minIsr),
+                "Usage JSON per tenant, adapter and hour or day (a table, written by loraq usage-service)"));
         specs.add(new TopicSpec(config.dlqTopic(), config.controlPartitions(), replication,
                 delete(minIsr, config.dlqRetentionMs()), "DeadLetter records of the consumer engine"));
         OutputTopicPattern outputs = config.outputTopicPattern();

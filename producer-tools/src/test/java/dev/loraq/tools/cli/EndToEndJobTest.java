@@ -13,9 +13,7 @@ import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.contract.OutputTopicPattern;
-import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.service.EngineService;
-import dev.loraq.service.config.ConfigSources;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.stack.LocalStack;
@@ -29,17 +27,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +68,8 @@ class EndToEndJobTest {
         ModelConfig model = SyntheticModelFolder.write(dir.resolve("model"), ModelPreset.TINY, 5);
         List<String> adapters = SyntheticModelFolder.writeAdapters(dir.resolve("adapters"), model, "ad", 3, List.of(4, 8),
                 Set.of(Projection.Q, Projection.V), 17);
-        ServiceConfig engineConfig = engineConfig(stack, "e2e-engine-" + System.nanoTime());
-        startAfterEarlierPrompts(stack, engineConfig.groupId());
+        ServiceConfig engineConfig = EngineFixture.engineConfig(stack, dir, "e2e-engine-" + System.nanoTime(), "e2e");
+        EngineFixture.startAfterEarlierPrompts(stack, engineConfig.groupId());
 
         ToolsConfig toolsConfig = new ToolsConfig(Map.of(ToolsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ToolsConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(), ToolsConfig.KAFKA_TIMEOUT_MS_CONFIG, 10_000,
@@ -168,41 +161,6 @@ class EndToEndJobTest {
             assertJobRow(jobsB, OWN_JOB, TENANT_B, LINES, LINES, 0);
 
             assertTrue(engine.isHealthy(), "engine healthy, failure " + engine.failure());
-        }
-    }
-
-    /** The consumer service's settings, as the engine's own tests give them, on the pipeline's default topics. */
-    private ServiceConfig engineConfig(LocalStack stack, String group) {
-        Map<String, String> s = new HashMap<>();
-        s.put("bootstrap.servers", stack.bootstrapServers());
-        s.put("schema.registry.url", stack.registryUrl());
-        s.put("group.id", group);
-        s.put("worker.id", "e2e");
-        s.put("commit.interval.ms", "200");
-        s.put("metrics.port", "-1");
-        s.put("shutdown.timeout.ms", "5000");
-        s.put("revocation.timeout.ms", "3000");
-        s.put("model.dir", dir.resolve("model").toString());
-        s.put("adapters.dir", dir.resolve("adapters").toString());
-        s.put("max.loras", "4");
-        s.put("max.cpu.loras", "8");
-        s.put("max.num.seqs", "16");
-        s.put("threads", "1");
-        return ConfigSources.load(null, s, Map.of());
-    }
-
-    /** The service's input topic is shared by every test of this JVM: the engine's group starts at its current end. */
-    private static void startAfterEarlierPrompts(LocalStack stack, String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> query = new HashMap<>();
-            int partitions = admin.describeTopics(List.of(PipelineTopics.PROMPTS)).allTopicNames().get()
-                    .get(PipelineTopics.PROMPTS).partitions().size();
-            for (int p = 0; p < partitions; p++) {
-                query.put(new TopicPartition(PipelineTopics.PROMPTS, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(query).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get();
         }
     }
 

@@ -19,7 +19,7 @@ public final class Completions {
                                 int completionTokens, Instant at) {
         return Completion.newBuilder().setRequestId(requestId).setJobId(job).setTenantId(tenant).setAdapterId(adapter)
                 .setStatus(CompletionStatus.OK).setText(text).setFinishReason(FinishReason.STOP)
-                .setUsage(new TokenUsage(promptTokens, completionTokens))
+                .setUsage(new TokenUsage(promptTokens, completionTokens, 0L))
                 .setTimings(new Timings(1L, AdapterLoadKind.WARM, 0L, 5L))
                 .setModelId("synthetic-llama").setWorkerId("test-worker").setCompletedAt(at).build();
     }
@@ -27,7 +27,7 @@ public final class Completions {
     public static Completion error(String tenant, String job, String requestId, String adapter, String code, Instant at) {
         return Completion.newBuilder().setRequestId(requestId).setJobId(job).setTenantId(tenant).setAdapterId(adapter)
                 .setStatus(CompletionStatus.ERROR).setError(new CompletionError(code, "adapter " + adapter + " not found"))
-                .setFinishReason(FinishReason.ERROR).setUsage(new TokenUsage(0, 0))
+                .setFinishReason(FinishReason.ERROR).setUsage(new TokenUsage(0, 0, 0L))
                 .setTimings(new Timings(1L, AdapterLoadKind.NONE, 0L, 0L))
                 .setModelId("synthetic-llama").setWorkerId("test-worker").setCompletedAt(at).build();
     }

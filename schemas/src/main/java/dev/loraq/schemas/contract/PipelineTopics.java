@@ -12,6 +12,8 @@ public final class PipelineTopics {
     public static final String JOBS = "loraq.jobs";
     /** JobProgress JSON, keyed by job id; compacted; written by the job-progress service. */
     public static final String JOB_PROGRESS = "loraq.job-progress";
+    /** Usage JSON per tenant, adapter and hour or day, keyed by that row; compacted; written by the usage service. */
+    public static final String USAGE = "loraq.usage";
     /** DeadLetter records of the consumer engine. */
     public static final String DLQ = "loraq.dlq";
     /** Prefix of the per-tenant Completion topics under the default {@link OutputTopicPattern}. */

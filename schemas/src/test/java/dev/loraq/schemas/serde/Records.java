@@ -43,7 +43,7 @@ public final class Records {
                 .setStatus(CompletionStatus.OK)
                 .setText("Hi there.")
                 .setFinishReason(FinishReason.STOP)
-                .setUsage(new TokenUsage(12, 3))
+                .setUsage(new TokenUsage(12, 3, 7_500L))
                 .setTimings(new Timings(5L, AdapterLoadKind.NONE, 0L, 41L))
                 .setModelId("tinyllama-1.1b")
                 .setWorkerId("worker-0")

@@ -13,8 +13,12 @@ package dev.loraq.engine.generation;
  * @param adapterLoad which tier served the adapter
  * @param adapterLoadMs time spent bringing the adapter into a compute slot
  * @param engineMs time from admission to completion
+ * @param engineNanos engine time attributed to the request: each step's wall time shared by the rows the request had
+ *                    in it (3 of a step's 12 rows get 3/12 of its time), summed over the request's life; what a shared
+ *                    accelerator's time is charged back by
  */
 public record GenerationResult(String requestId, String text, int[] tokenIds, FinishReason finishReason,
                                int promptTokens, int completionTokens, long queueWaitMs,
-                               AdapterLoadKind adapterLoad, long adapterLoadMs, long engineMs) {
+                               AdapterLoadKind adapterLoad, long adapterLoadMs, long engineMs,
+                               long engineNanos) {
 }

@@ -337,22 +337,27 @@ public final class BatchScheduler implements Runnable {
         }
         long start = System.nanoTime();
         backend.step(batch);
-        // One clock read per step: every token sampled in it counts as generated now.
+        // One clock read per step: every token sampled in it counts as generated now, and the step's time is shared.
         long stepEnd = System.nanoTime();
-        stats.stepNanos.add(stepEnd - start);
+        long stepNanos = stepEnd - start;
+        stats.stepNanos.add(stepNanos);
         stats.steps.increment();
         stats.rows.add(batch.rows());
         stats.adaptersInSteps.add(adaptersInStep);
 
+        // Each sequence is charged the step's time in proportion to its rows, so the charges add up to the step.
+        double nanosPerRow = (double) stepNanos / batch.rows();
         int sequences = 0;
         for (int i = 0; i < running.size(); i++) {
             Sequence s = running.get(i);
             if (chunk[i] > 0) {
                 s.advanceComputed(chunk[i]);
+                s.chargeStep(chunk[i], nanosPerRow);
                 stats.promptTokens.add(chunk[i]);
                 sequences++;
             } else if (!s.prefilling() && s.computed() < s.length()) {
                 s.advanceComputed(1);
+                s.chargeStep(1, nanosPerRow);
                 sequences++;
             }
         }
@@ -413,7 +418,7 @@ public final class BatchScheduler implements Runnable {
         String heldBack = s.decoder().finish();
         GenerationResult result = new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(), reason,
                 s.promptLength(), s.generated(), (s.admittedNanos() - s.submittedNanos()) / 1_000_000, s.loadKind(),
-                s.loadNanos() / 1_000_000, (now - s.admittedNanos()) / 1_000_000);
+                s.loadNanos() / 1_000_000, (now - s.admittedNanos()) / 1_000_000, s.engineNanos());
         stats.completed.increment();
         log.debug("finished request={} adapter={} reason={} tokens={}", s.requestId(), s.adapterKey(), reason, s.generated());
         s.delivery().finish(heldBack, result);
@@ -467,7 +472,7 @@ public final class BatchScheduler implements Runnable {
         stats.cancelled.increment();
         // Text held back in the decoder is dropped, as in the result's text.
         s.delivery().finish("", new GenerationResult(s.requestId(), s.decoder().text(), s.generatedTokens(),
-                FinishReason.CANCELLED, s.promptLength(), s.generated(), 0, s.loadKind(), 0, 0));
+                FinishReason.CANCELLED, s.promptLength(), s.generated(), 0, s.loadKind(), 0, 0, s.engineNanos()));
     }
 
     private void cancelAll() {

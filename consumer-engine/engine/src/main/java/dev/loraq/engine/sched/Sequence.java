@@ -38,6 +38,8 @@ public final class Sequence {
     private long admittedNanos;
     private boolean waitedForDisk;
     private long lastTokenNanos;
+    /** Step time attributed so far; a double so each step's share is added without rounding. */
+    private double engineNanos;
 
     public Sequence(GenerationRequest request, RequestDelivery delivery, long arrival,
                     int[] promptTokens, int maxTokens, Sampler sampler, StreamingDecoder decoder, int[] stopTokenIds) {
@@ -79,6 +81,8 @@ public final class Sequence {
     public AdapterLoadKind loadKind() { return loadKind; }
     public long loadNanos() { return loadNanos; }
     public long admittedNanos() { return admittedNanos; }
+    /** Engine time attributed to this sequence so far: its rows' share of every step it was in. */
+    public long engineNanos() { return Math.round(engineNanos); }
     public Sampler sampler() { return sampler; }
     public StreamingDecoder decoder() { return decoder; }
 
@@ -103,6 +107,8 @@ public final class Sequence {
         lastTokenNanos = nanos;
         return previous;
     }
+    /** Charges this sequence its share of a step: its rows times the step's time per row (one multiply-add). */
+    void chargeStep(int rows, double stepNanosPerRow) { engineNanos += rows * stepNanosPerRow; }
 
     void append(int token) { tokens[length++] = token; }
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RequestDeliveryTest {
 
     private static GenerationResult result(String text) {
-        return new GenerationResult("r", text, new int[0], FinishReason.STOP, 1, 0, 0, AdapterLoadKind.NONE, 0, 0);
+        return new GenerationResult("r", text, new int[0], FinishReason.STOP, 1, 0, 0, AdapterLoadKind.NONE, 0, 0, 0);
     }
 
     @Test

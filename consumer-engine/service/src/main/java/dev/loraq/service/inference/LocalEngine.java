@@ -40,7 +40,8 @@ public final class LocalEngine implements InferenceEngine {
 
     private static InferenceResult toResult(GenerationResult r) {
         return new InferenceResult(r.requestId(), r.text(), FinishReason.valueOf(r.finishReason().name()), r.promptTokens(),
-                r.completionTokens(), r.queueWaitMs(), AdapterLoadKind.valueOf(r.adapterLoad().name()), r.adapterLoadMs(), r.engineMs());
+                r.completionTokens(), r.queueWaitMs(), AdapterLoadKind.valueOf(r.adapterLoad().name()), r.adapterLoadMs(), r.engineMs(),
+                r.engineNanos());
     }
 
     @Override

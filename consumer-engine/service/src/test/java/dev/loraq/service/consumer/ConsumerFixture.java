@@ -126,7 +126,7 @@ final class ConsumerFixture {
         PartitionState state = states.get(inFlight.partition());
         state.resultTaken(inFlight);
         Completion completion = outputRecords.completion(inFlight.request(), new InferenceResult(inFlight.engineId(), text,
-                FinishReason.LENGTH, 3, 4, 1, AdapterLoadKind.WARM, 0, 2));
+                FinishReason.LENGTH, 3, 4, 1, AdapterLoadKind.WARM, 0, 2, 5_000));
         state.finished(new PendingOutput(COMPLETIONS, inFlight.request().getRequestId().getBytes(StandardCharsets.UTF_8), completion,
                 inFlight.partition(), inFlight.offset(), inFlight));
     }

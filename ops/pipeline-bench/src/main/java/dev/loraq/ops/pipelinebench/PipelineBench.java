@@ -301,7 +301,7 @@ public final class PipelineBench {
                 .setRequestId("warm-up").setJobId("warm-up").setTenantId(tenant).setAdapterId(null)
                 .setStatus(dev.loraq.schemas.avro.CompletionStatus.OK).setError(null).setText("")
                 .setFinishReason(dev.loraq.schemas.avro.FinishReason.LENGTH)
-                .setUsage(new dev.loraq.schemas.avro.TokenUsage(0, 0))
+                .setUsage(new dev.loraq.schemas.avro.TokenUsage(0, 0, 0L))
                 .setTimings(new dev.loraq.schemas.avro.Timings(0L, dev.loraq.schemas.avro.AdapterLoadKind.NONE, 0L, 0L))
                 .setModelId("warm-up").setWorkerId("warm-up").setCompletedAt(Instant.now())
                 .build();
