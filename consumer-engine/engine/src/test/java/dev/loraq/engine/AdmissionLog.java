@@ -6,6 +6,8 @@ import dev.loraq.engine.observe.EngineObserver;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** An observer that keeps the order of admissions and counts the other events, for tests. */
@@ -19,12 +21,31 @@ final class AdmissionLog implements EngineObserver {
     final AtomicLong interactiveTokens = new AtomicLong();
     volatile long minQueueNanos = Long.MAX_VALUE;
     volatile long minTtftNanos = Long.MAX_VALUE;
+    private volatile int holdAt = -1;
+    private final CountDownLatch released = new CountDownLatch(1);
 
     @Override
     public void admitted(String requestId, RequestClass requestClass, String adapterId, AdapterLoadKind tier, long queueNanos) {
         admitted.add(requestId);
         tiers.add(tier);
         minQueueNanos = Math.min(minQueueNanos, queueNanos);
+        if (admitted.size() == holdAt) {
+            // Holds the scheduler thread (observers run on it) until the test has queued what it wants ordered.
+            try {
+                released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Makes the scheduler wait, right after the {@code n}-th admission, until {@link #release()}. */
+    void holdAfterAdmitting(int n) {
+        holdAt = n;
+    }
+
+    void release() {
+        released.countDown();
     }
 
     @Override

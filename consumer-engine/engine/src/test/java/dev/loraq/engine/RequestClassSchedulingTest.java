@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Interactive priority and the batch share (scheduling.batch.min.share) on the real engine, read from the order in
- * which the engine reports admissions. Long "blocker" requests hold every sequence while the queue is built, so the
- * order of the queued requests is the scheduler's choice alone.
+ * which the engine reports admissions. "Blocker" requests take every sequence, and the scheduler is held right after
+ * admitting them until the queue is built, so the order of the queued requests is the scheduler's choice alone
+ * however fast or slow the machine.
  */
 class RequestClassSchedulingTest {
 
@@ -38,9 +39,10 @@ class RequestClassSchedulingTest {
         return GenerationRequest.ofTokens(id, null, new int[] {1, 7, 8}, SamplingParams.greedy(maxTokens)).withRequestClass(c);
     }
 
-    /** Fills every sequence with long requests and waits until they run. */
+    /** Fills every sequence with long requests; the scheduler then waits for {@link AdmissionLog#release()}. */
     private static List<CompletableFuture<GenerationResult>> block(Engine engine, AdmissionLog log, int n, RequestClass c)
             throws InterruptedException {
+        log.holdAfterAdmitting(n);
         List<CompletableFuture<GenerationResult>> blockers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             blockers.add(engine.submit(request("blocker-" + i, c, BLOCKER_TOKENS)));
@@ -68,6 +70,7 @@ class RequestClassSchedulingTest {
             }
             all.add(engine.submit(request("interactive", RequestClass.INTERACTIVE, 4)));
             assertFalse(all.get(0).isDone() || all.get(1).isDone(), "the blockers must still run while the queue is built");
+            log.release();
             awaitAll(all);
             List<String> order = queuedOrder(log, 2);
             // Half the batch is batch work's: one batch request may go first when both blockers end together, never more.
@@ -109,6 +112,7 @@ class RequestClassSchedulingTest {
                 all.add(engine.submit(request("batch-" + i, RequestClass.BATCH, 12)));
             }
             assertFalse(all.subList(0, 4).stream().anyMatch(CompletableFuture::isDone), "the blockers must still run");
+            log.release();
             awaitAll(all);
             return List.copyOf(queuedOrder(log, 4));
         }
