@@ -92,6 +92,9 @@ class OnlineApiTest {
                 }
             });
         }
+        // The synthetic model samples raw byte tokens, so its text has multi-byte characters: a character split
+        // across chunks would decode differently from the whole text.
+        assertTrue(whole.chars().anyMatch(c -> c > 0x7f), "the text has multi-byte characters: " + whole);
         assertEquals(whole, String.join("", deltas), "deltas concatenate to the non-streamed text");
         assertTrue(finish.get().equals("stop") || finish.get().equals("length"), finish.get());
         assertTrue(usage.get() != null && usage.get() >= 1, "include_usage gives a usage chunk");
