@@ -7,6 +7,8 @@ import dev.loraq.engine.generation.FinishReason;
 import dev.loraq.engine.generation.GenerationListener;
 import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.generation.GenerationResult;
+import dev.loraq.engine.generation.RequestClass;
+import dev.loraq.engine.observe.EngineObserver;
 import dev.loraq.engine.sample.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -256,24 +258,42 @@ class EngineStreamingTest {
 
     @Test
     void shouldFinishCancelledStreamsAsCancelled() throws InterruptedException {
+        // The scheduler is held at the running request's first token until both cancels are in, so neither request
+        // can finish on its own first, however fast or slow the machine (observers run on the scheduler thread).
+        CountDownLatch firstToken = new CountDownLatch(1);
+        CountDownLatch cancelsIn = new CountDownLatch(1);
         try (Engine small = Engine.open(TestModels.config(EngineConfig.MAX_NUM_SEQS, 1, EngineConfig.MAX_NUM_BATCHED_TOKENS, 16))) {
+            small.observe(new EngineObserver() {
+                @Override
+                public void firstToken(RequestClass requestClass, long sinceSubmitNanos) {
+                    firstToken.countDown();
+                    try {
+                        cancelsIn.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
             RecordingListener running = new RecordingListener();
             CompletableFuture<GenerationResult> first = small.submit(GenerationRequest.ofTokens("running", null,
                     new int[] {1, 5, 6}, seeded(400, List.of())).withListener(running));
             RecordingListener waiting = new RecordingListener();
             CompletableFuture<GenerationResult> second = small.submit(GenerationRequest.ofTokens("waiting", null,
                     new int[] {1, 5, 6}, greedy(3, List.of())).withListener(waiting));
+            assertTrue(firstToken.await(30, TimeUnit.SECONDS), "the first request runs");
             small.cancel("waiting");
+            small.cancel("running");
+            cancelsIn.countDown();
+
             GenerationResult w = second.orTimeout(30, TimeUnit.SECONDS).join();
             assertEquals(FinishReason.CANCELLED, w.finishReason());
+            assertEquals(0, w.tokenIds().length, "cancelled while waiting");
             assertStreamMatches(w, waiting);
             assertEquals("", waiting.finishDelta);
 
-            assertTrue(running.firstToken.await(30, TimeUnit.SECONDS), "the first request streams");
-            small.cancel("running");
             GenerationResult r = first.orTimeout(30, TimeUnit.SECONDS).join();
             assertEquals(FinishReason.CANCELLED, r.finishReason());
-            assertTrue(r.tokenIds().length < 400, "cancelled while running");
+            assertTrue(r.tokenIds().length >= 1 && r.tokenIds().length < 400, "cancelled while running");
             assertStreamMatches(r, running);
             assertEquals("", running.finishDelta, "held-back text is dropped on cancel, as in the result");
         }
