@@ -1,6 +1,7 @@
 package dev.loraq.tools.lifecycle;
 
 import dev.loraq.tools.progress.JobProgress;
+import dev.loraq.tools.progress.JobStatus;
 
 /**
  * What a cancel did: {@code before} is the job's progress when it was asked (its status {@code cancelling} when the
@@ -9,6 +10,6 @@ import dev.loraq.tools.progress.JobProgress;
 public record CancelOutcome(String jobId, String tenantId, JobProgress before) {
 
     public boolean alreadyCancelling() {
-        return before.status() == dev.loraq.tools.progress.JobStatus.CANCELLING;
+        return before.status() == JobStatus.CANCELLING;
     }
 }

@@ -320,11 +320,9 @@ public final class ConsumerLoop implements Runnable {
         PromptRequest request = inFlight.request();
         InferenceResult result = done.result();
         if (result != null && result.finishReason() == FinishReason.CANCELLED) {
+            // Stopped by the loop for its job's cancel or its deadline; any other cancel is resubmitted below, and
+            // submit() completes it at once should its job have been cancelled meanwhile.
             LifecycleErrorCode ended = inFlight.lifecycle().stoppedFor();
-            if (ended == null && cancelledJobs.of(request.getJobId(), request.getTenantId()) != null) {
-                // Cancelled by a rewind or revocation before the loop saw its job's cancel: the job's cancel decides.
-                ended = LifecycleErrorCode.CANCELLED;
-            }
             if (ended != null) {
                 finishByLifecycle(inFlight, state, ended, result);
                 return;
