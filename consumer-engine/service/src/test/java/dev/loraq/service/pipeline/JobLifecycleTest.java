@@ -46,8 +46,8 @@ class JobLifecycleTest {
     void shouldCompleteACancelledTenantsJobAsCancelledWhileOtherTenantsRunOn(LocalStack stack, @TempDir Path dir) throws Exception {
         PipelineFixture fixture = new PipelineFixture(stack, dir, "cancel", 4, ModelPreset.SMALL);
         fixture.createTopics(fixture.jobControlTopic());
-        Map<String, String> tenantById = fixture.produceJob(300, 24, 1.0f);
-        ServiceConfig config = withSeqs(fixture, "a", 4);
+        Map<String, String> tenantById = mixedTenantJob(fixture, 300);
+        ServiceConfig config = withSeqs(fixture, "a", 16);
         try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()))) {
             // Watched through the service's own count, not a reader that must join a group first: the cancel comes early.
             long committed = awaitCommitted(service, 10, Duration.ofSeconds(90));
@@ -63,8 +63,11 @@ class JobLifecycleTest {
             assertTrue(acme.getOrDefault(CANCELLED, 0) > 0, "some of acme's requests cancelled: " + acme);
             List<Completion> cancelled = seen.completionsByTopic.get(fixture.outputTopic("acme")).stream()
                     .filter(c -> c.getStatus() == CompletionStatus.ERROR).toList();
+            assertTrue(acme.getOrDefault("OK", 0) > 0, "acme's requests finished before the cancel stay: " + acme);
             assertTrue(cancelled.stream().anyMatch(c -> c.getFinishReason() == FinishReason.ERROR && c.getUsage().getCompletionTokens() == 0
-                    && c.getUsage().getPromptTokens() == 0), "requests not started are cancelled without compute");
+                    && c.getUsage().getPromptTokens() == 0), "requests not yet read are cancelled without compute");
+            assertTrue(cancelled.stream().anyMatch(c -> c.getFinishReason() == FinishReason.CANCELLED && c.getUsage().getCompletionTokens() > 0),
+                    "running requests are stopped in the engine, their usage so far kept");
             for (String other : List.of("globex", "initech")) {
                 Map<String, Integer> counts = outcomes(seen.completionsByTopic.get(fixture.outputTopic(other)));
                 assertEquals(Map.of("OK", 100), counts, other + "'s job-1 is not cancelled");
@@ -103,20 +106,13 @@ class JobLifecycleTest {
             tenantById.put(id, "acme");
             requests.add(request);
         }
+        // The requests without a deadline go first and are waited for: the engine has warmed up (and loaded adapters)
+        // before the window starts, so its first requests begin well within it, on a cold machine too.
+        send(fixture, requests.stream().filter(r -> r.getRequestId().startsWith("open-")).toList(), null);
+        assertEquals(10, fixture.readUntil(10, Duration.ofSeconds(90), Duration.ZERO).completions(), "warm-up requests");
         // The window starts now, with the records ready to send: they are read well before it ends.
         Instant soon = Instant.now().plusSeconds(4);
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (AvroSerializer<PromptRequest> serializer = new AvroSerializer<>()) {
-            serializer.configure(Map.of("schema.registry.url", fixture.stack.registryUrl()), false);
-            for (PromptRequest request : requests) {
-                if (request.getRequestId().startsWith("window-")) {
-                    request.setExpiresAt(soon);
-                }
-                records.add(new ProducerRecord<>(fixture.inputTopic(), request.getAdapterId().getBytes(),
-                        serializer.serialize(fixture.inputTopic(), request)));
-            }
-        }
-        fixture.send(records);
+        send(fixture, requests.stream().filter(r -> !r.getRequestId().startsWith("open-")).toList(), soon);
         {
             Seen seen = fixture.readUntil(90, Duration.ofSeconds(180));
             fixture.assertExactlyOnce(tenantById, seen);
@@ -183,6 +179,44 @@ class JobLifecycleTest {
                 }
             }
         }
+    }
+
+    /**
+     * A job of n requests of job-1 in which each tenant uses every adapter (tenant i % 3, adapter i / 3 % 12), so that
+     * every partition (keyed by adapter) holds every tenant's requests: some of acme's are always in the engine.
+     */
+    private static Map<String, String> mixedTenantJob(PipelineFixture fixture, int n) {
+        Map<String, String> tenantById = new HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (AvroSerializer<PromptRequest> serializer = new AvroSerializer<>()) {
+            serializer.configure(Map.of("schema.registry.url", fixture.stack.registryUrl()), false);
+            for (int i = 0; i < n; i++) {
+                String tenant = PipelineFixture.TENANTS.get(i % PipelineFixture.TENANTS.size());
+                String adapter = fixture.adapters.get(i / PipelineFixture.TENANTS.size() % fixture.adapters.size());
+                String id = "req-" + i;
+                tenantById.put(id, tenant);
+                records.add(new ProducerRecord<>(fixture.inputTopic(), adapter.getBytes(), serializer.serialize(fixture.inputTopic(),
+                        PipelineFixture.request(id, tenant, adapter, "hello number " + i, 24, 1.0f))));
+            }
+        }
+        fixture.send(records);
+        return tenantById;
+    }
+
+    /** Sends the requests in one go, those of the window group with deadline {@code windowEnd}. */
+    private static void send(PipelineFixture fixture, List<PromptRequest> requests, Instant windowEnd) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (AvroSerializer<PromptRequest> serializer = new AvroSerializer<>()) {
+            serializer.configure(Map.of("schema.registry.url", fixture.stack.registryUrl()), false);
+            for (PromptRequest request : requests) {
+                if (request.getRequestId().startsWith("window-")) {
+                    request.setExpiresAt(windowEnd);
+                }
+                records.add(new ProducerRecord<>(fixture.inputTopic(), request.getAdapterId().getBytes(),
+                        serializer.serialize(fixture.inputTopic(), request)));
+            }
+        }
+        fixture.send(records);
     }
 
     /** Waits until the service has committed at least {@code n} completions; returns how many it had. */
