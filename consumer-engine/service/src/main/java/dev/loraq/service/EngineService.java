@@ -1,9 +1,12 @@
 package dev.loraq.service;
 
+import dev.loraq.schemas.avro.JobControl;
+import dev.loraq.schemas.serde.AvroDeserializer;
 import dev.loraq.service.config.ServiceConfig;
 import dev.loraq.service.consumer.BrokerClients;
 import dev.loraq.service.consumer.ConsumerLoop;
-import dev.loraq.service.consumer.KafkaClients;
+import dev.loraq.service.control.CancelledJobs;
+import dev.loraq.service.control.JobControlReader;
 import dev.loraq.service.health.ClusterProbe;
 import dev.loraq.service.health.EngineHealth;
 import dev.loraq.service.inference.InferenceEngine;
@@ -13,14 +16,15 @@ import dev.loraq.online.usage.TenantUsage;
 import dev.loraq.service.output.DeadLetterSizing;
 import dev.loraq.service.output.RecordErrorHandler;
 import dev.loraq.service.output.TopicProvisioner;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running instance of the consumer service: the consumer loop on its own thread, the engine it feeds and the
- * metrics endpoint. {@link #close} shuts down gracefully (stop fetching, let in-flight work finish within
+ * One running instance of the consumer service: the consumer loop on its own thread, the job-control reader on
+ * another, the engine it feeds and the metrics endpoint. {@link #close} shuts down gracefully (stop fetching, let in-flight work finish within
  * shutdown.timeout.ms, commit, close) and then closes the engine.
  */
 public final class EngineService implements AutoCloseable {
@@ -33,6 +37,8 @@ public final class EngineService implements AutoCloseable {
     private final TopicProvisioner provisioner;
     private final ConsumerLoop loop;
     private final Thread thread;
+    private final JobControlReader jobControl;
+    private final Thread jobControlThread;
     private final ClusterProbe cluster;
     private final EngineHealth health;
     private final MetricsEndpoint endpoint;
@@ -49,7 +55,7 @@ public final class EngineService implements AutoCloseable {
                     + sizing.maxRecordBytes() + " bytes, more than the producer's max.request.size of " + config.producerMaxRequestSize()
                     + " (" + ServiceConfig.PRODUCER_PREFIX + "max.request.size): lower it or raise that");
         }
-        KafkaClients clients = new BrokerClients(config);
+        BrokerClients clients = new BrokerClients(config);
         this.provisioner = new TopicProvisioner(clients.admin(), config.topicsAutoCreate(), config.topicsPartitions(),
                 config.topicsReplicationFactor());
         // Without a dead-letter topic no bad record could be set aside, so every transaction holding one would abort.
@@ -59,7 +65,14 @@ public final class EngineService implements AutoCloseable {
                     + ServiceConfig.TOPICS_AUTO_CREATE_CONFIG + " is false: create it first (bin/loraq topics --create)");
         }
         engine.observe(metrics.engineObserver());
-        this.loop = new ConsumerLoop(config, clients, engine, metrics, errorHandler, provisioner);
+        CancelledJobs cancelledJobs = new CancelledJobs(config.jobControlRetentionMs());
+        AvroDeserializer<JobControl> controls = new AvroDeserializer<>(JobControl.class);
+        controls.configure(config.deserializerSettings(), false);
+        this.jobControl = new JobControlReader(config.jobControlTopic(), clients::controlConsumer, controls, cancelledJobs,
+                config.workerId(), Clock.systemUTC());
+        this.jobControlThread = new Thread(jobControl, "loraq-job-control-" + config.workerId());
+        jobControlThread.setDaemon(true);
+        this.loop = new ConsumerLoop(config, clients, engine, metrics, errorHandler, provisioner, cancelledJobs);
         this.thread = new Thread(loop, "loraq-consumer-" + config.workerId());
         this.cluster = new ClusterProbe(clients.admin(), config.bootstrapServers(), config.healthProbeIntervalMs());
         this.health = new EngineHealth(loop, cluster, config.healthStallTimeoutMs());
@@ -78,6 +91,7 @@ public final class EngineService implements AutoCloseable {
     public static EngineService start(ServiceConfig config, InferenceEngine engine, RecordErrorHandler errorHandler) {
         logHeap(config, engine);
         EngineService service = new EngineService(config, engine, errorHandler);
+        service.jobControlThread.start();
         service.thread.start();
         LOG.info("engine service started worker={} model={} metrics={}", config.workerId(), engine.modelId(),
                 service.endpoint == null ? "off" : config.metricsHost() + ":" + service.endpoint.port());
@@ -139,6 +153,13 @@ public final class EngineService implements AutoCloseable {
             if (!loop.awaitStopped(config.shutdownTimeoutMs() + 30_000, TimeUnit.MILLISECONDS)) {
                 LOG.warn("consumer loop did not stop in time worker={}", config.workerId());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        jobControl.stop();
+        jobControlThread.interrupt();
+        try {
+            jobControlThread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -67,6 +67,8 @@ public final class DeploymentAcls {
         add(role, principal, READ, GROUP, group, LITERAL, "join its consumer group, commit offsets in its transactions");
         add(role, principal, WRITE, TOPIC, outputs.prefix(), PREFIXED, "write every tenant's completions");
         add(role, principal, WRITE, TOPIC, dlqTopic, LITERAL, "write dead letters");
+        add(role, principal, READ, TOPIC, PipelineTopics.JOB_CONTROL, LITERAL,
+                "learn of cancelled jobs (every instance reads the job-control topic from the beginning, outside the group)");
         add(role, principal, WRITE, TRANSACTIONAL_ID, ENGINE_TRANSACTIONAL_ID_PREFIX, PREFIXED,
                 "exactly-once transactions, one transactional id per worker.id");
         if (createsTopics) {
@@ -106,6 +108,8 @@ public final class DeploymentAcls {
         add(role, principal, READ, TOPIC, outputs.prefix(), PREFIXED, "collect, job progress and usage read every tenant's completions");
         add(role, principal, READ, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "watch and jobs read the progress table");
         add(role, principal, WRITE, TOPIC, PipelineTopics.JOB_PROGRESS, LITERAL, "the job-progress service writes the progress table");
+        add(role, principal, WRITE, TOPIC, PipelineTopics.JOB_CONTROL, LITERAL, "loraq cancel records a job's cancellation");
+        add(role, principal, READ, TOPIC, PipelineTopics.JOB_CONTROL, LITERAL, "the job-progress service reads cancellations (cancelling, cancelled)");
         streamsApplication(role, principal, progressApplicationId, "the job-progress service");
         add(role, principal, READ, TOPIC, PipelineTopics.USAGE, LITERAL, "usage reads the usage table");
         add(role, principal, WRITE, TOPIC, PipelineTopics.USAGE, LITERAL, "the usage service writes the usage table");

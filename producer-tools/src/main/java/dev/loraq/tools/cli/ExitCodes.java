@@ -16,7 +16,7 @@ public final class ExitCodes {
     public static final int INCOMPLETE = 4;
     /** collect found more than one completion for a request (an exactly-once violation). */
     public static final int DUPLICATES = 5;
-    /** The job does not exist, or its id is taken. */
+    /** The job does not exist, or its id is taken, or (cancel) it has already finished. */
     public static final int JOB = 6;
     /** Anything else (an I/O error, a failed publish). */
     public static final int FAILED = 7;
@@ -29,7 +29,7 @@ public final class ExitCodes {
     static int of(PipelineException e) {
         return switch (e.kind()) {
             case BROKER_UNAVAILABLE, REGISTRY_UNAVAILABLE, TOPIC_MISSING -> UNAVAILABLE;
-            case JOB_EXISTS, JOB_NOT_FOUND -> JOB;
+            case JOB_EXISTS, JOB_NOT_FOUND, JOB_FINISHED -> JOB;
             case PUBLISH_FAILED -> FAILED;
             case NOT_AUTHORIZED -> NOT_AUTHORIZED;
         };

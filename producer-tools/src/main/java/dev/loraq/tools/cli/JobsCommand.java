@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code loraq jobs}: every job of the progress table with status and request counts. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs with status (validating, in_progress, completed, failed) and request counts.")
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs with status (validating, in_progress, finalizing, completed, failed, expired, cancelling, "
+        + "cancelled), request counts and when the job reached its status.")
 final class JobsCommand implements Callable<Integer> {
 
     @Spec
@@ -25,6 +26,9 @@ final class JobsCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "TENANT", description = "Only this tenant's jobs.")
     String tenant;
 
+    @Option(names = "--wide", description = "Also show when each job reached its status (SINCE) and its deadline (EXPIRES_AT).")
+    boolean wide;
+
     @Override
     public Integer call() {
         ToolsConfig config = connection.toolsConfig();
@@ -33,11 +37,13 @@ final class JobsCommand implements Callable<Integer> {
             jobs = reader.snapshot();
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-36s %-16s %-12s %8s %10s %8s%n", "JOB", "TENANT", "STATUS", "TOTAL", "COMPLETED", "FAILED");
+        String wideHeader = wide ? String.format(" %-24s %-24s", "SINCE", "EXPIRES_AT") : "";
+        out.printf("%-36s %-16s %-12s %8s %10s %8s%s%n", "JOB", "TENANT", "STATUS", "TOTAL", "COMPLETED", "FAILED", wideHeader);
         jobs.values().stream().filter(p -> tenant == null || tenant.equals(p.tenantId())).sorted(
                 java.util.Comparator.comparingLong(JobProgress::submittedAt).thenComparing(JobProgress::jobId)).forEach(p ->
-                out.printf("%-36s %-16s %-12s %8s %10d %8d%n", p.jobId(), p.tenantId(), p.status().wireName(),
-                        p.total() < 0 ? "?" : Long.toString(p.total()), p.completed(), p.failed()));
+                out.printf("%-36s %-16s %-12s %8s %10d %8d%s%n", p.jobId(), p.tenantId(), p.status().wireName(),
+                        p.total() < 0 ? "?" : Long.toString(p.total()), p.completed(), p.failed(), wide ? String.format(" %-24s %-24s",
+                                WatchCommand.time(WatchCommand.statusSince(p)), WatchCommand.time(p.expiresAt())) : ""));
         return ExitCodes.OK;
     }
 }

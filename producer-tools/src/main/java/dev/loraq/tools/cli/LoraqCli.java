@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code loraq} command: job submission, result collection, progress and topic administration. */
 @Command(name = "loraq", mixinStandardHelpOptions = true, version = "loraq 0.1.0-SNAPSHOT",
-        description = "Submit batch jobs to loraq, collect their results, watch progress, manage topics and dead letters.",
-        subcommands = {SubmitCommand.class, CollectCommand.class, WatchCommand.class, JobsCommand.class,
+        description = "Submit batch jobs to loraq, collect their results, watch progress, cancel jobs, see usage, manage topics and dead letters.",
+        subcommands = {SubmitCommand.class, CollectCommand.class, WatchCommand.class, JobsCommand.class, CancelCommand.class,
                 TopicsCommand.class, ProgressServiceCommand.class, DlqCommand.class, AclsCommand.class,
                 UsageCommand.class, UsageServiceCommand.class})
 public final class LoraqCli implements Runnable {

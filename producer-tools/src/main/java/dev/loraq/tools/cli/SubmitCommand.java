@@ -6,7 +6,9 @@ import dev.loraq.tools.format.InvalidJobFileException;
 import dev.loraq.tools.format.JobFileValidator;
 import dev.loraq.tools.format.LineProblem;
 import dev.loraq.tools.format.ValidatedJob;
+import dev.loraq.tools.submit.CompletionWindow;
 import dev.loraq.tools.submit.JobSubmitter;
+import dev.loraq.tools.submit.SubmitOptions;
 import dev.loraq.tools.submit.SubmitResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +54,15 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Line format. auto: OpenAI when the first line has custom_id. Default: ${DEFAULT-VALUE}.")
     String format;
 
+    @Option(names = "--completion-window", paramLabel = "DURATION",
+            description = "Deadline for the job, from submission (24h as OpenAI's, or any: 90m, 1h30m, 2d, PT45S): requests whose "
+                    + "generation has not begun by then complete as batch_expired. Default: none.")
+    String completionWindow;
+
+    @Option(names = "--priority", paramLabel = "N",
+            description = "Priority of every request of the job (higher runs first), replacing the lines' own priority.")
+    Integer priority;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|always|never",
             description = "Progress bar on stderr: auto shows it for large files when stderr is a terminal.")
     ProgressMode progress;
@@ -69,6 +80,12 @@ final class SubmitCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--format must be auto, loraq or openai, got '" + format + "'");
         };
+        SubmitOptions options;
+        try {
+            options = new SubmitOptions(priority, completionWindow == null ? null : CompletionWindow.parse(completionWindow));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--completion-window: " + e.getMessage());
+        }
         var err = spec.commandLine().getErr();
         long lines = countLines(file);
         if (lines < 0) {
@@ -102,7 +119,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
         int total = validated.requests().size();
         ProgressBar sending = new ProgressBar(err, "sending");
-        SubmitResult result = new JobSubmitter(config).submit(validated, job, tenant, submittedAt, file.getFileName().toString(), acked -> {
+        SubmitResult result = new JobSubmitter(config).submit(validated, job, tenant, submittedAt, file.getFileName().toString(), options, acked -> {
             if (showProgress) {
                 sending.update(acked, total, "requests");
             }

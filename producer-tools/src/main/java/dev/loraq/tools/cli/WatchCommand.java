@@ -64,7 +64,44 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     static String summary(JobProgress p) {
-        return String.format(Locale.ROOT, "%s %s total=%d completed=%d failed=%d prompt_tokens=%d completion_tokens=%d",
-                p.jobId(), p.status().wireName(), p.total(), p.completed(), p.failed(), p.promptTokens(), p.completionTokens());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "%s %s total=%d completed=%d failed=%d prompt_tokens=%d completion_tokens=%d cancelled=%d expired=%d",
+                p.jobId(), p.status().wireName(), p.total(), p.completed(), p.failed(), p.promptTokens(), p.completionTokens(),
+                p.cancelled(), p.expired()));
+        timestamp(line, "created_at", p.createdAt());
+        timestamp(line, "in_progress_at", p.inProgressAt());
+        timestamp(line, "finalizing_at", p.finalizingAt());
+        timestamp(line, "completed_at", p.completedAt());
+        timestamp(line, "failed_at", p.failedAt());
+        timestamp(line, "expired_at", p.expiredAt());
+        timestamp(line, "expires_at", p.expiresAt());
+        timestamp(line, "cancelling_at", p.cancellingAt());
+        timestamp(line, "cancelled_at", p.cancelledAt());
+        return line.toString();
+    }
+
+    private static void timestamp(StringBuilder line, String name, Long epochMs) {
+        if (epochMs != null) {
+            line.append(' ').append(name).append('=').append(time(epochMs));
+        }
+    }
+
+    /** An epoch-millisecond time as ISO-8601 UTC, "-" when unset. */
+    static String time(Long epochMs) {
+        return epochMs == null ? "-" : java.time.Instant.ofEpochMilli(epochMs).toString();
+    }
+
+    /** When the job reached its current status (null while it is validating). */
+    static Long statusSince(JobProgress p) {
+        return switch (p.status()) {
+            case VALIDATING -> p.createdAt();
+            case IN_PROGRESS -> p.inProgressAt();
+            case FINALIZING -> p.finalizingAt();
+            case COMPLETED -> p.completedAt();
+            case FAILED -> p.failedAt();
+            case EXPIRED -> p.expiredAt();
+            case CANCELLING -> p.cancellingAt();
+            case CANCELLED -> p.cancelledAt();
+        };
     }
 }

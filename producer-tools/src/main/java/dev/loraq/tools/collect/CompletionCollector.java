@@ -7,6 +7,7 @@ import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.contract.PipelineTopics;
 import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.AccessDenied;
+import dev.loraq.tools.kafka.BrokerProbe;
 import dev.loraq.tools.kafka.ManifestLookup;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.PipelineException;
@@ -23,9 +24,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -127,19 +135,47 @@ public final class CompletionCollector {
     }
 
     /**
-     * Once every request is in, reads on to the end offsets of this moment (the last stable offsets, as a
-     * read_committed reader sees them), so a duplicate already committed after the last needed completion is reported
-     * too. Bounded by kafka.timeout.ms; later duplicates are not waited for.
+     * Once every request is in, reads on to the log's end offsets of this moment, so a duplicate already written
+     * after the last needed completion is reported too. Not the read_committed end offsets: those are the last stable
+     * offsets, which stop before any transaction still open, so a duplicate committed behind another producer's open
+     * transaction lay beyond them and was missed. A read_committed reader reaches the log end once the transactions
+     * before it are resolved (its position passes their markers, which occupy offsets, and aborted records). Bounded by
+     * kafka.timeout.ms (later duplicates are not waited for); a partition not read to its end by then is logged.
      */
     private void readToCurrentEnd(KafkaConsumer<String, Completion> consumer, List<TopicPartition> partitions,
                                   java.util.function.Consumer<ConsumerRecord<String, Completion>> handler) {
         Duration timeout = Duration.ofMillis(config.kafkaTimeoutMs());
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+        Map<TopicPartition, Long> ends = logEndOffsets(partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && !reached(consumer, ends, timeout)) {
             for (ConsumerRecord<String, Completion> record : poll(consumer)) {
                 handler.accept(record);
             }
+        }
+        ends.forEach((partition, end) -> {
+            long position = consumer.position(partition, timeout);
+            if (position < end) {
+                LOG.warn("duplicate check incomplete topic={} partition={} position={} logEnd={}: a transaction still open "
+                        + "there hides what follows it", partition.topic(), partition.partition(), position, end);
+            }
+        });
+    }
+
+    /** Each partition's log end offset (read_uncommitted: every record written, committed or not, and markers). */
+    private Map<TopicPartition, Long> logEndOffsets(List<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        try (Admin admin = BrokerProbe.admin(config.kafkaClientConfig())) {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(config.kafkaTimeoutMs(), TimeUnit.MILLISECONDS).forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "cannot read the end offsets of " + partitions
+                    + " from " + config.bootstrapServers() + ": " + e, e);
         }
     }
 

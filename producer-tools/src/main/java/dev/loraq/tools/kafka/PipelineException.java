@@ -7,6 +7,8 @@ public final class PipelineException extends RuntimeException {
     /** What went wrong, so a command can choose its exit code. */
     public enum Kind {
         BROKER_UNAVAILABLE, REGISTRY_UNAVAILABLE, TOPIC_MISSING, JOB_EXISTS, JOB_NOT_FOUND, PUBLISH_FAILED,
+        /** The job has ended (completed, failed, expired or cancelled): it cannot be cancelled any more. */
+        JOB_FINISHED,
         /** Authentication failed, or the principal lacks an ACL for what the command does. */
         NOT_AUTHORIZED
     }

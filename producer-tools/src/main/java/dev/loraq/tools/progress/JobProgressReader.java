@@ -5,6 +5,7 @@ import dev.loraq.tools.config.ToolsConfig;
 import dev.loraq.tools.kafka.PipelineClients;
 import dev.loraq.tools.kafka.PipelineException;
 import dev.loraq.tools.kafka.TopicSnapshotReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 
 /** Reads the job-progress table from its compacted topic (read_committed): a snapshot, or updates as they come. */
 public final class JobProgressReader implements AutoCloseable {
@@ -32,6 +34,20 @@ public final class JobProgressReader implements AutoCloseable {
         table.clear();
         TopicSnapshotReader.read(consumer, partitions, Map.of(), timeout, this::apply);
         return Map.copyOf(table);
+    }
+
+    /** The job's latest row, reading only the partition of its key; null when the table has no row for it. */
+    public JobProgress find(String jobId) {
+        List<TopicPartition> partitions = partitions();
+        // The job-progress service writes with the default partitioner, keyed by job id.
+        int partition = Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % partitions.size();
+        table.clear();
+        TopicSnapshotReader.read(consumer, List.of(new TopicPartition(PipelineTopics.JOB_PROGRESS, partition)), Map.of(), timeout, record -> {
+            if (jobId.equals(record.key())) {
+                apply(record);
+            }
+        });
+        return table.get(jobId);
     }
 
     /**

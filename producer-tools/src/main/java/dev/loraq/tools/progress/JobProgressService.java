@@ -29,7 +29,8 @@ public final class JobProgressService implements AutoCloseable {
         this.applicationId = config.progressApplicationId();
         this.streams = new KafkaStreams(JobProgressTopology.build(
                 LoraqSerdes.jobManifest(config.registryConfig(), false),
-                LoraqSerdes.completion(config.registryConfig(), false), config.outputTopicPattern().subscription()),
+                LoraqSerdes.completion(config.registryConfig(), false), LoraqSerdes.jobControl(config.registryConfig(), false),
+                config.outputTopicPattern().subscription()),
                 streamsConfig(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("job-progress stream thread failed; shutting the client down", e);

@@ -1,6 +1,7 @@
 package dev.loraq.tools.progress;
 
 import dev.loraq.schemas.avro.Completion;
+import dev.loraq.schemas.avro.JobControl;
 import dev.loraq.schemas.avro.JobManifest;
 import dev.loraq.schemas.contract.PipelineTopics;
 import java.util.regex.Pattern;
@@ -21,7 +22,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The job-progress table: job manifests (loraq.jobs, a table keyed by job id) outer-joined with a per-job tally of
  * every tenant's completions (every topic of the output topic pattern, re-keyed by job id, each (job, request) counted once),
- * written as {@link JobProgress} JSON to the compacted loraq.job-progress. An outer join, so a job shows up as soon as either side exists.
+ * then outer-joined with the job's cancellation (loraq.job-control, a table keyed by job id), written as {@link JobProgress}
+ * JSON to the compacted loraq.job-progress. Outer joins, so a job shows up as soon as any side exists. The three
+ * tables are joined by key, so loraq.jobs and loraq.job-control need the same partition count (loraq topics creates both
+ * with topics.control.partitions).
  */
 public final class JobProgressTopology {
 
@@ -30,12 +34,14 @@ public final class JobProgressTopology {
     public static final String PROGRESS_STORE = "job-progress";
     /** (job id, request id) pairs already counted; see {@link FirstCompletionFilter}. */
     public static final String SEEN_STORE = "job-seen-requests";
+    public static final String CONTROL_STORE = "job-controls";
 
     private JobProgressTopology() {
     }
 
     /** @param completionTopics every tenant's completion topic ({@code OutputTopicPattern.subscription()}) */
-    public static Topology build(Serde<JobManifest> manifests, Serde<Completion> completions, Pattern completionTopics) {
+    public static Topology build(Serde<JobManifest> manifests, Serde<Completion> completions, Serde<JobControl> controls,
+                                 Pattern completionTopics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(), Serdes.Long()));
         KTable<String, JobManifest> jobs = builder.table(PipelineTopics.JOBS, Consumed.with(Serdes.String(), manifests),
@@ -51,14 +57,19 @@ public final class JobProgressTopology {
                 .aggregate(CompletionTally::empty, (jobId, completion, tally) -> tally.add(completion),
                         Materialized.<String, CompletionTally, KeyValueStore<Bytes, byte[]>>as(TALLY_STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(CompletionTally.class)));
-        jobs.outerJoin(tallies, (manifest, tally) -> manifest == null && tally == null ? null : new ManifestAndTally(manifest, tally))
+        KTable<String, JobControl> cancels = builder.table(PipelineTopics.JOB_CONTROL, Consumed.with(Serdes.String(), controls),
+                Materialized.<String, JobControl, KeyValueStore<Bytes, byte[]>>as(CONTROL_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(controls));
+        jobs.outerJoin(tallies, (manifest, tally) -> manifest == null && tally == null ? null : new JobSides(manifest, tally, null))
+                .outerJoin(cancels, (both, cancel) -> both == null && cancel == null ? null
+                        : new JobSides(both == null ? null : both.manifest(), both == null ? null : both.tally(), cancel))
                 .toStream()
-                .mapValues((jobId, both) -> both == null ? null : JobProgress.of(jobId, both.manifest(), both.tally()))
+                .mapValues((jobId, all) -> all == null ? null : JobProgress.of(jobId, all.manifest(), all.tally(), all.cancel()))
                 .to(PipelineTopics.JOB_PROGRESS, Produced.with(Serdes.String(), JsonSerde.jobProgress()));
         return builder.build();
     }
 
-    /** The joiner does not see the key; the job id is added after the join. */
-    private record ManifestAndTally(JobManifest manifest, CompletionTally tally) {
+    /** The joiners do not see the key; the job id is added after the joins. */
+    private record JobSides(JobManifest manifest, CompletionTally tally, JobControl cancel) {
     }
 }

@@ -66,6 +66,15 @@ public final class JobSubmitter {
      */
     public SubmitResult submit(ValidatedJob job, String jobId, String tenantId, Instant submittedAt, String sourceName,
                                LongConsumer acked) {
+        return submit(job, jobId, tenantId, submittedAt, sourceName, SubmitOptions.NONE, acked);
+    }
+
+    /**
+     * As above, with the job's priority and completion window ({@code options}) set on every request, the window's
+     * deadline on the manifest too.
+     */
+    public SubmitResult submit(ValidatedJob job, String jobId, String tenantId, Instant submittedAt, String sourceName,
+                               SubmitOptions options, LongConsumer acked) {
         ToolsConfig.requireId("job id", jobId);
         ToolsConfig.requireTenant("tenant id", tenantId);
         int timeoutMs = config.kafkaTimeoutMs();
@@ -104,7 +113,14 @@ public final class JobSubmitter {
                 .setOutput(OutputOptions.newBuilder()
                         .setFormat(job.format() == InputFormat.OPENAI ? OutputFormat.OPENAI_BATCH : OutputFormat.LORAQ)
                         .setIncludePrompt(false).build())
-                .setMetadata(metadata);
+                .setMetadata(metadata)
+                .setExpiresAt(options.expiresAt(submittedAt));
+        for (PromptRequest request : job.requests()) {
+            request.setExpiresAt(options.expiresAt(submittedAt));
+            if (options.priority() != null) {
+                request.setPriority(options.priority());
+            }
+        }
 
         AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
         values.configure(config.registryConfig(), false);

@@ -32,6 +32,9 @@ public final class RecommendedTopics {
                 "JobProgress JSON, key = job id (a table, written by loraq progress-service)"));
         specs.add(new TopicSpec(PipelineTopics.USAGE, config.controlPartitions(), replication, compact(minIsr),
                 "Usage JSON per tenant, adapter and hour or day (a table, written by loraq usage-service)"));
+        // Compacted (one instruction per job) and deleted after the prompts' retention, when no request of the job is left.
+        specs.add(new TopicSpec(PipelineTopics.JOB_CONTROL, config.controlPartitions(), replication,
+                compactThenDelete(minIsr, config.retentionMs()), "JobControl records (loraq cancel), key = job id (a table, read by every engine)"));
         specs.add(new TopicSpec(config.dlqTopic(), config.controlPartitions(), replication,
                 delete(minIsr, config.dlqRetentionMs()), "DeadLetter records of the consumer engine"));
         OutputTopicPattern outputs = config.outputTopicPattern();
@@ -48,6 +51,13 @@ public final class RecommendedTopics {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
         configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
+        return configs;
+    }
+
+    private static Map<String, String> compactThenDelete(String minIsr, long retentionMs) {
+        Map<String, String> configs = compact(minIsr);
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
         return configs;
     }
 

@@ -26,8 +26,10 @@ class AclsCommandTest {
                 "--dry-run");
         assertEquals(0, run.exitCode(), run::toString);
         List<String> lines = run.out().strip().lines().map(l -> l.substring(0, l.indexOf("  #"))).toList();
-        assertEquals(5 + 5 + 5, lines.size(), run::toString);
+        // The engine's five and READ on loraq.job-control (it learns of cancelled jobs), five per tenant.
+        assertEquals(6 + 5 + 5, lines.size(), run::toString);
         assertTrue(lines.contains("User:engine ALLOW READ TOPIC:LITERAL:loraq.prompts host=*"), run::toString);
+        assertTrue(lines.contains("User:engine ALLOW READ TOPIC:LITERAL:loraq.job-control host=*"), run::toString);
         assertTrue(lines.contains("User:engine ALLOW WRITE TOPIC:PREFIXED:loraq.completions. host=*"), run::toString);
         assertTrue(lines.contains("User:engine ALLOW WRITE TRANSACTIONAL_ID:PREFIXED:loraq-engine- host=*"), run::toString);
         assertTrue(lines.stream().noneMatch(l -> l.contains(" CREATE ")), "no CREATE with --no-engine-creates-topics: " + run);

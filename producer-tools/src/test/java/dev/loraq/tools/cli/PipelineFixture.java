@@ -22,11 +22,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Connection arguments and read-back helpers for tests against the shared local stack. */
@@ -59,8 +64,14 @@ final class PipelineFixture {
         assertEquals(0, run.exitCode(), run::toString);
     }
 
-    /** Every committed record of the topic, as a read_committed reader sees it. */
+    /**
+     * Every committed record of the job, as a read_committed reader sees it once the transactions written so far are
+     * resolved. Without that wait a reader right after a submit could stop at the last stable offset, before the submit's
+     * own records whose commit marker was not yet written, and see none of them: answer() then answered nothing, and the
+     * duplicate test collected only its planted duplicate.
+     */
     static List<ConsumerRecord<String, PromptRequest>> committedPrompts(LocalStack stack, String jobId) {
+        awaitTransactionsResolved(stack, PipelineTopics.PROMPTS);
         List<ConsumerRecord<String, PromptRequest>> records = new ArrayList<>();
         try (KafkaConsumer<String, PromptRequest> consumer = PipelineClients.promptConsumer(config(stack))) {
             TopicSnapshotReader.read(consumer, TopicSnapshotReader.partitions(consumer, PipelineTopics.PROMPTS, Duration.ofSeconds(10)),
@@ -71,6 +82,32 @@ final class PipelineFixture {
                     });
         }
         return records;
+    }
+
+    /** Waits (up to 10 s) until every partition's last stable offset has reached its log end: no transaction is open. */
+    static void awaitTransactionsResolved(LocalStack stack, String topic) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+                if (latest.keySet().stream().allMatch(tp -> stable.get(tp).offset() == end.get(tp).offset())) {
+                    return;
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("a transaction on " + topic + " stayed open for 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("cannot read the offsets of " + topic, e);
+        }
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.loraq.schemas.contract;
 
 /**
  * Default names of the pipeline's topics. The service can be configured to other names ({@code input.topic},
- * {@code output.topic.pattern}, {@code dlq.topic}); these are what both sides use when nothing says otherwise.
+ * {@code output.topic.pattern}, {@code dlq.topic}, {@code job.control.topic}); these are what both sides use when nothing says otherwise.
  */
 public final class PipelineTopics {
 
@@ -14,6 +14,12 @@ public final class PipelineTopics {
     public static final String JOB_PROGRESS = "loraq.job-progress";
     /** Usage JSON per tenant, adapter and hour or day, keyed by that row; compacted; written by the usage service. */
     public static final String USAGE = "loraq.usage";
+
+    /**
+     * JobControl records (cancellations), keyed by job id; compacted, and deleted after the prompts' retention, when
+     * no request of the job can be read any more. Written by the tools, read from the beginning by every engine.
+     */
+    public static final String JOB_CONTROL = "loraq.job-control";
     /** DeadLetter records of the consumer engine. */
     public static final String DLQ = "loraq.dlq";
     /** Prefix of the per-tenant Completion topics under the default {@link OutputTopicPattern}. */

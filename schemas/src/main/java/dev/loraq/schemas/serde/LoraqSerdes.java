@@ -2,6 +2,7 @@ package dev.loraq.schemas.serde;
 
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.DeadLetter;
+import dev.loraq.schemas.avro.JobControl;
 import dev.loraq.schemas.avro.JobManifest;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.registry.RestSchemaRegistryClient;
@@ -32,6 +33,10 @@ public final class LoraqSerdes {
 
     public static AvroSerde<JobManifest> jobManifest(Map<String, ?> config, boolean isKey) {
         return avro(JobManifest.class, config, isKey);
+    }
+
+    public static AvroSerde<JobControl> jobControl(Map<String, ?> config, boolean isKey) {
+        return avro(JobControl.class, config, isKey);
     }
 
     /** A configured serde of any generated record class. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SchemaDefinitionsTest {
 
     private static final List<Schema> TOP_LEVEL = List.of(PromptRequest.getClassSchema(), Completion.getClassSchema(),
-            DeadLetter.getClassSchema(), JobManifest.getClassSchema());
+            DeadLetter.getClassSchema(), JobManifest.getClassSchema(), JobControl.getClassSchema());
 
     @Test
     void shouldDocumentEveryRecordAndField() {
@@ -47,6 +47,7 @@ class SchemaDefinitionsTest {
         assertEquals(0, request.getPriority());
         assertEquals(java.util.Map.of(), request.getMetadata());
         assertEquals(null, request.getAdapterId());
+        assertEquals(null, request.getExpiresAt(), "no completion window unless the submitter sets one");
     }
 
     @Test

@@ -52,6 +52,15 @@ public final class ServiceConfig extends AbstractConfig {
             + "The tools (loraq collect, progress-service, topics, acls) read the same key: give them the same value.";
     public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
     private static final String DLQ_TOPIC_DOC = "Topic of DeadLetter records: input that could not be decoded or has no usable tenant.";
+    public static final String JOB_CONTROL_TOPIC_CONFIG = "job.control.topic";
+    private static final String JOB_CONTROL_TOPIC_DOC = "Compacted topic of JobControl records (loraq cancel), keyed by job id. Every "
+            + "instance reads it from the beginning on its own consumer, outside the group, and starts no request before it has "
+            + "read it to its end: requests of a cancelled job then complete as cancelled error completions, without compute for "
+            + "those not yet started. When the topic does not exist no job can be cancelled (it is looked for again every 5 s).";
+    public static final String JOB_CONTROL_RETENTION_MS_CONFIG = "job.control.retention.ms";
+    private static final String JOB_CONTROL_RETENTION_MS_DOC = "How long a cancellation is kept in memory after it was asked for. Keep it at "
+            + "least the retention of input.topic (7 days as loraq topics creates it): a cancellation forgotten while its job's prompts "
+            + "can still be read would let them run.";
     public static final String DLQ_MAX_VALUE_BYTES_CONFIG = "dlq.max.value.bytes";
     public static final int DLQ_MAX_VALUE_BYTES_DEFAULT = 768 * 1024;
     private static final String DLQ_MAX_VALUE_BYTES_DOC = "Most bytes of the original value a dead letter keeps; a longer value is cut "
@@ -143,6 +152,10 @@ public final class ServiceConfig extends AbstractConfig {
             .define(OUTPUT_TOPIC_PATTERN_CONFIG, Type.STRING, OutputTopicPattern.DEFAULT_PATTERN, new OutputTopicPatternValidator(),
                     Importance.HIGH, OUTPUT_TOPIC_PATTERN_DOC)
             .define(DLQ_TOPIC_CONFIG, Type.STRING, PipelineTopics.DLQ, new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(JOB_CONTROL_TOPIC_CONFIG, Type.STRING, PipelineTopics.JOB_CONTROL, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    JOB_CONTROL_TOPIC_DOC)
+            .define(JOB_CONTROL_RETENTION_MS_CONFIG, Type.LONG, 7L * 24 * 60 * 60 * 1000, Range.atLeast(60_000L), Importance.LOW,
+                    JOB_CONTROL_RETENTION_MS_DOC)
             .define(DLQ_MAX_VALUE_BYTES_CONFIG, Type.INT, DLQ_MAX_VALUE_BYTES_DEFAULT, Range.between(0, 64 * 1024 * 1024), Importance.LOW, DLQ_MAX_VALUE_BYTES_DOC)
             .define(TOPICS_AUTO_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOPICS_AUTO_CREATE_DOC)
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, TOPICS_PARTITIONS_DOC)
@@ -287,6 +300,14 @@ public final class ServiceConfig extends AbstractConfig {
 
     public String dlqTopic() {
         return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public String jobControlTopic() {
+        return getString(JOB_CONTROL_TOPIC_CONFIG);
+    }
+
+    public long jobControlRetentionMs() {
+        return getLong(JOB_CONTROL_RETENTION_MS_CONFIG);
     }
 
     public boolean topicsAutoCreate() {

@@ -52,6 +52,25 @@ public final class BrokerClients implements KafkaClients {
         return new KafkaConsumer<>(props);
     }
 
+    /**
+     * The job-control topic's reader: no group (it assigns every partition itself and commits nothing), read_committed,
+     * and it never creates the topic by asking for it.
+     */
+    public KafkaConsumer<byte[], byte[]> controlConsumer() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "loraq-engine-" + config.workerId() + "-job-control");
+        props.putAll(config.clientOverrides(ServiceConfig.CONSUMER_PREFIX));
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        enforce(props, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        enforce(props, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        enforce(props, ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        enforce(props, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        enforce(props, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        enforce(props, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
     @Override
     public KafkaProducer<byte[], byte[]> producer() {
         Map<String, Object> props = new HashMap<>();

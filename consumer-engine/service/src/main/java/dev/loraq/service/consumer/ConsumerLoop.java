@@ -4,11 +4,13 @@ import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.DeadLetter;
 import dev.loraq.schemas.avro.FinishReason;
 import dev.loraq.schemas.avro.PromptRequest;
+import dev.loraq.schemas.contract.LifecycleErrorCode;
 import dev.loraq.schemas.registry.RegistryUnavailableException;
 import dev.loraq.schemas.serde.AvroDeserializer;
 import dev.loraq.schemas.serde.AvroSerializer;
 import dev.loraq.schemas.validation.PromptRequestValidator;
 import dev.loraq.service.config.ServiceConfig;
+import dev.loraq.service.control.CancelledJobs;
 import dev.loraq.service.inference.InferenceEngine;
 import dev.loraq.service.inference.InferenceRequest;
 import dev.loraq.service.inference.InferenceResult;
@@ -23,6 +25,7 @@ import dev.loraq.service.output.RecordErrorHandler;
 import dev.loraq.service.output.TenantTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,12 +51,18 @@ import org.slf4j.LoggerFactory;
  * hands requests to the engine (or sets bad records aside as dead letters) and takes the engine's results back from a
  * queue; every commit interval (and on revocation and shutdown) {@link TransactionalCommitter} commits what is
  * finished. Per-partition state and the rebalance rules are {@link PartitionStates}', flow control is
- * {@link PauseController}'s.
+ * {@link PauseController}'s. Job lifecycle: a request of a cancelled job ({@link CancelledJobs}), or one read after its
+ * deadline ({@code expires_at}), completes at once as a {@code cancelled} / {@code batch_expired} error completion
+ * without reaching the engine; requests in the engine are stopped there when their job is cancelled (running or not)
+ * or when their deadline passes before their generation began, and complete so. Nothing starts before the
+ * cancellations that existed at start are known.
  */
 public final class ConsumerLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    /** How often requests in the engine are checked against their deadlines (cancellations: as soon as one is learned). */
+    private static final long LIFECYCLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ServiceConfig config;
     private final KafkaClients clients;
@@ -66,6 +75,7 @@ public final class ConsumerLoop implements Runnable {
     private final AvroDeserializer<PromptRequest> requestDeserializer;
     private final TransactionalCommitter committer;
     private final PauseController pauses;
+    private final CancelledJobs cancelledJobs;
 
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,12 +83,20 @@ public final class ConsumerLoop implements Runnable {
     private Consumer<byte[], byte[]> consumer;
     private volatile PartitionStates states;
     private long lastCommitNanos;
+    private long lastLifecycleCheckNanos;
+    private long cancellationsSeen;
     private volatile boolean stopping;
     private volatile Throwable failure;
 
     public ConsumerLoop(ServiceConfig config, KafkaClients clients, InferenceEngine engine, ServiceMetrics metrics,
                         RecordErrorHandler errorHandler, OutputTopics outputTopics) {
+        this(config, clients, engine, metrics, errorHandler, outputTopics, CancelledJobs.none());
+    }
+
+    public ConsumerLoop(ServiceConfig config, KafkaClients clients, InferenceEngine engine, ServiceMetrics metrics,
+                        RecordErrorHandler errorHandler, OutputTopics outputTopics, CancelledJobs cancelledJobs) {
         this.config = config;
+        this.cancelledJobs = cancelledJobs;
         this.clients = clients;
         this.engine = engine;
         this.metrics = metrics;
@@ -137,6 +155,10 @@ public final class ConsumerLoop implements Runnable {
     public void run() {
         try {
             committer.initTransactions();
+            awaitCancellations();
+            if (stopping) {
+                return;
+            }
             consumer = clients.consumer();
             states = new PartitionStates(consumer, engine, metrics, config.workerId(), config.revocationTimeoutMs(), new Revocation());
             consumer.subscribe(List.of(config.inputTopic()), states);
@@ -165,6 +187,16 @@ public final class ConsumerLoop implements Runnable {
         }
     }
 
+    /** Starts no request before every cancellation asked before this start is known (a cancelled job must not run again). */
+    private void awaitCancellations() throws InterruptedException {
+        if (!cancelledJobs.isCaughtUp()) {
+            LOG.info("waiting for the job-control topic to be read worker={} topic={}", config.workerId(), config.jobControlTopic());
+        }
+        while (!stopping && !cancelledJobs.awaitCaughtUp(100, TimeUnit.MILLISECONDS)) {
+            // Checked again: stop() may come while the topic is being read.
+        }
+    }
+
     /** One turn: pauses and resumes, polls, dispatches what was read, takes finished results, commits when due. */
     private void pollOnce() {
         pauses.update(consumer, states, stopping);
@@ -176,6 +208,7 @@ public final class ConsumerLoop implements Runnable {
         }
         dispatch(records);
         drainFinished();
+        stopEndedRequests();
         if (System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(config.commitIntervalMs())) {
             commit();
         }
@@ -240,12 +273,19 @@ public final class ConsumerLoop implements Runnable {
     private void submit(ConsumerRecord<byte[], byte[]> record, PartitionState state, PromptRequest request) {
         String engineId = InFlight.engineIdOf(state.partition(), record.offset());
         InFlight inFlight = new InFlight(engineId, state.partition(), record, request);
+        LifecycleErrorCode ended = lifecycleEnd(request, System.currentTimeMillis(), false);
+        if (ended != null) {
+            // Never reaches the engine: nothing is computed for it.
+            finishByLifecycle(inFlight, state, ended, null);
+            return;
+        }
         state.submitted(inFlight);
         CompletableFuture<InferenceResult> future;
         try {
             PromptRequestValidator.validate(request);
             InferenceRequest inference = RequestTranslation.toInference(engineId, request);
-            future = engine.submit(inference);
+            future = request.getExpiresAt() == null ? engine.submit(inference)
+                    : engine.submit(inference, inFlight.lifecycle()::generationBegan);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
@@ -280,6 +320,13 @@ public final class ConsumerLoop implements Runnable {
         PromptRequest request = inFlight.request();
         InferenceResult result = done.result();
         if (result != null && result.finishReason() == FinishReason.CANCELLED) {
+            // Stopped by the loop for its job's cancel or its deadline; any other cancel is resubmitted below, and
+            // submit() completes it at once should its job have been cancelled meanwhile.
+            LifecycleErrorCode ended = inFlight.lifecycle().stoppedFor();
+            if (ended != null) {
+                finishByLifecycle(inFlight, state, ended, result);
+                return;
+            }
             if (stopping) {
                 // Abandoned at shutdown: stays uncommitted, redone by the next owner.
                 return;
@@ -301,8 +348,76 @@ public final class ConsumerLoop implements Runnable {
                     request.getTenantId(), outcome.code(), inFlight.engineId(), outcome.message());
             completion = outputRecords.errorCompletion(request, outcome.code(), outcome.message());
         }
+        finish(inFlight, state, completion);
+    }
+
+    /** A completion of the record joins the next transaction, in its tenant's topic, keyed by request id. */
+    private void finish(InFlight inFlight, PartitionState state, Completion completion) {
+        PromptRequest request = inFlight.request();
         state.finished(new PendingOutput(tenantTopics.topicFor(request.getTenantId()), request.getRequestId().getBytes(StandardCharsets.UTF_8),
                 completion, inFlight.partition(), inFlight.offset(), inFlight));
+    }
+
+    // ---- job lifecycle: cancel and expiry -------------------------------------------------------------------------
+
+    /**
+     * Why this request must end now without (more) compute, or null: its job is cancelled, or its deadline has passed
+     * (for a request in the engine only while its generation has not begun).
+     */
+    private LifecycleErrorCode lifecycleEnd(PromptRequest request, long nowMs, boolean generating) {
+        if (cancelledJobs.of(request.getJobId(), request.getTenantId()) != null) {
+            return LifecycleErrorCode.CANCELLED;
+        }
+        Instant deadline = request.getExpiresAt();
+        if (deadline != null && !generating && nowMs >= deadline.toEpochMilli()) {
+            return LifecycleErrorCode.BATCH_EXPIRED;
+        }
+        return null;
+    }
+
+    /**
+     * Stops in the engine the requests whose job was cancelled since the last look, and those whose deadline passed
+     * before their generation began; their CANCELLED results come back through {@link #accept}.
+     */
+    private void stopEndedRequests() {
+        long now = System.nanoTime();
+        long version = cancelledJobs.version();
+        if (version == cancellationsSeen && now - lastLifecycleCheckNanos < LIFECYCLE_CHECK_NANOS) {
+            return;
+        }
+        cancellationsSeen = version;
+        lastLifecycleCheckNanos = now;
+        long nowMs = System.currentTimeMillis();
+        for (PartitionState state : states.all()) {
+            for (InFlight inFlight : state.work()) {
+                AttemptLifecycle lifecycle = inFlight.lifecycle();
+                if (lifecycle.stoppedFor() != null) {
+                    continue;
+                }
+                LifecycleErrorCode ended = lifecycleEnd(inFlight.request(), nowMs, lifecycle.generating());
+                if (ended != null) {
+                    lifecycle.stopFor(ended);
+                    LOG.info("stopping request in the engine requestId={} jobId={} tenant={} reason={} source={}",
+                            inFlight.request().getRequestId(), inFlight.request().getJobId(), inFlight.request().getTenantId(),
+                            ended, inFlight.engineId());
+                    engine.cancel(inFlight.engineId());
+                }
+            }
+        }
+    }
+
+    /** Completes a request ended by its job's lifecycle; {@code stopped} is its engine result when it was stopped there. */
+    private void finishByLifecycle(InFlight inFlight, PartitionState state, LifecycleErrorCode code, InferenceResult stopped) {
+        PromptRequest request = inFlight.request();
+        String message = switch (code) {
+            case CANCELLED -> "Request " + request.getRequestId() + " of job " + request.getJobId() + " was cancelled";
+            case BATCH_EXPIRED -> "Request " + request.getRequestId() + " of job " + request.getJobId()
+                    + " expired: the job's completion window ended at " + request.getExpiresAt() + " before its generation began";
+        };
+        LOG.info("lifecycle completion requestId={} jobId={} tenant={} code={} inEngine={} source={}", request.getRequestId(),
+                request.getJobId(), request.getTenantId(), code, stopped != null, inFlight.engineId());
+        Completion completion = outputRecords.lifecycleCompletion(request, code, message, stopped);
+        finish(inFlight, state, completion);
     }
 
     // ---- shutdown -----------------------------------------------------------------------------------------------

@@ -155,6 +155,11 @@ public final class PartitionState {
         work.remove(record.offset());
     }
 
+    /** The records in the engine (a read-only view). */
+    java.util.Collection<InFlight> work() {
+        return Collections.unmodifiableCollection(work.values());
+    }
+
     int workCount() {
         return work.size();
     }

@@ -12,6 +12,15 @@ public interface InferenceEngine extends AutoCloseable {
 
     CompletableFuture<InferenceResult> submit(InferenceRequest request);
 
+    /**
+     * As {@link #submit(InferenceRequest)}, calling {@code generationBegan} (on an engine thread) when the request's
+     * first token is generated; the service lets a request whose generation has not begun by its job's deadline expire.
+     * An engine that cannot tell never calls it.
+     */
+    default CompletableFuture<InferenceResult> submit(InferenceRequest request, Runnable generationBegan) {
+        return submit(request);
+    }
+
     void cancel(String requestId);
 
     /** Id of the base model, written into each completion. */

@@ -2,6 +2,7 @@ package dev.loraq.service.inference;
 
 import dev.loraq.engine.Engine;
 import dev.loraq.engine.EngineStats;
+import dev.loraq.engine.generation.GenerationListener;
 import dev.loraq.engine.generation.GenerationRequest;
 import dev.loraq.engine.generation.GenerationResult;
 import dev.loraq.engine.config.EngineConfig;
@@ -33,8 +34,22 @@ public final class LocalEngine implements InferenceEngine {
 
     @Override
     public CompletableFuture<InferenceResult> submit(InferenceRequest request) {
+        return submit(request, (GenerationListener) null);
+    }
+
+    @Override
+    public CompletableFuture<InferenceResult> submit(InferenceRequest request, Runnable generationBegan) {
+        GenerationListener firstToken = (tokenId, textDelta, index) -> {
+            if (index == 0) {
+                generationBegan.run();
+            }
+        };
+        return submit(request, firstToken);
+    }
+
+    private CompletableFuture<InferenceResult> submit(InferenceRequest request, GenerationListener listener) {
         GenerationRequest generation = new GenerationRequest(request.requestId(), request.adapterId(), request.prompt(),
-                request.messages(), null, request.sampling(), request.priority());
+                request.messages(), null, request.sampling(), request.priority(), listener);
         return engine.submit(generation).thenApply(LocalEngine::toResult);
     }
 

@@ -8,6 +8,7 @@ import dev.loraq.schemas.avro.FinishReason;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.Timings;
 import dev.loraq.schemas.avro.TokenUsage;
+import dev.loraq.schemas.contract.LifecycleErrorCode;
 import dev.loraq.service.inference.InferenceResult;
 import java.time.Instant;
 
@@ -38,6 +39,21 @@ public final class OutputRecords {
                 .setWorkerId(workerId)
                 .setCompletedAt(Instant.now())
                 .build();
+    }
+
+    /**
+     * The error completion of a request ended by its job's lifecycle (cancelled, or expired before its generation
+     * began). {@code stopped} is the engine's result when the request was stopped in the engine (its usage and timings
+     * are kept: what it had computed is billed), null when it never reached the engine.
+     */
+    public Completion lifecycleCompletion(PromptRequest request, LifecycleErrorCode code, String message, InferenceResult stopped) {
+        Completion completion = errorCompletion(request, code.code(), message);
+        if (stopped != null) {
+            completion.setFinishReason(FinishReason.CANCELLED);
+            completion.setUsage(new TokenUsage(stopped.promptTokens(), stopped.completionTokens(), stopped.engineNanos()));
+            completion.setTimings(new Timings(stopped.queueWaitMs(), stopped.adapterLoad(), stopped.adapterLoadMs(), stopped.engineMs()));
+        }
+        return completion;
     }
 
     public Completion errorCompletion(PromptRequest request, String code, String message) {

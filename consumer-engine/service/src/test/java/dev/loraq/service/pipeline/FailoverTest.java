@@ -10,11 +10,8 @@ import dev.loraq.service.inference.LocalEngine;
 import dev.loraq.service.pipeline.PipelineFixture.Seen;
 import dev.loraq.stack.LocalStack;
 import dev.loraq.stack.junit.LocalStackExtension;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -70,17 +67,6 @@ class FailoverTest {
     }
 
     private static Process startChild(PipelineFixture fixture, Path log) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
-        command.addAll(List.of("-Xmx512m", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                "dev.loraq.service.cli.LoraqEngineCli", "run"));
-        Map<String, String> settings = fixture.settings("child");
-        settings.put("kafka.consumer.max.poll.interval.ms", "30000");
-        for (Map.Entry<String, String> setting : settings.entrySet()) {
-            command.add("--set");
-            command.add(setting.getKey() + "=" + setting.getValue());
-        }
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return EngineChild.start(fixture, "child", log);
     }
 }

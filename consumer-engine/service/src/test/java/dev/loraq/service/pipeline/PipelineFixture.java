@@ -8,6 +8,8 @@ import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelFolder;
 import dev.loraq.schemas.avro.Completion;
 import dev.loraq.schemas.avro.DeadLetter;
+import dev.loraq.schemas.avro.JobControl;
+import dev.loraq.schemas.avro.JobControlAction;
 import dev.loraq.schemas.avro.PromptRequest;
 import dev.loraq.schemas.avro.SamplingParams;
 import dev.loraq.schemas.serde.AvroDeserializer;
@@ -85,6 +87,21 @@ final class PipelineFixture {
         return prefix + ".dlq";
     }
 
+    /** The job-control topic of this test's engines; it exists only in tests that create it. */
+    String jobControlTopic() {
+        return prefix + ".job-control";
+    }
+
+    /** Records the cancellation of a tenant's job on the job-control topic, as {@code loraq cancel} does. */
+    void cancel(String jobId, String tenant) {
+        try (AvroSerializer<JobControl> serializer = new AvroSerializer<>()) {
+            serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+            JobControl control = JobControl.newBuilder().setJobId(jobId).setTenantId(tenant).setAction(JobControlAction.CANCEL)
+                    .setRequestedAt(Instant.now()).build();
+            send(List.of(new ProducerRecord<>(jobControlTopic(), jobId.getBytes(), serializer.serialize(jobControlTopic(), control))));
+        }
+    }
+
     /** Service settings as flags (key=value). */
     Map<String, String> settings(String workerId) {
         Map<String, String> s = new HashMap<>();
@@ -94,6 +111,7 @@ final class PipelineFixture {
         s.put("input.topic", inputTopic());
         s.put("output.topic.pattern", prefix + ".completions.{tenant}");
         s.put("dlq.topic", dlqTopic());
+        s.put("job.control.topic", jobControlTopic());
         s.put("worker.id", prefix + "-" + workerId);
         s.put("commit.interval.ms", "200");
         s.put("max.queued.records", "64");

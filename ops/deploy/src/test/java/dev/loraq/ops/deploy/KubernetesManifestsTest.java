@@ -124,7 +124,7 @@ class KubernetesManifestsTest {
     @Test
     void shouldDeclareEveryPipelineTopicForStrimzi() {
         Map<String, JsonNode> topics = topics();
-        assertEquals(List.of("loraq.dlq", "loraq.job-progress", "loraq.jobs", "loraq.prompts", "loraq.usage"), topics.keySet().stream().sorted().toList());
+        assertEquals(List.of("loraq.dlq", "loraq.job-control", "loraq.job-progress", "loraq.jobs", "loraq.prompts", "loraq.usage"), topics.keySet().stream().sorted().toList());
         for (JsonNode topic : topics.values()) {
             assertEquals("kafka.strimzi.io/v1beta2", topic.path("apiVersion").asText());
             assertTrue(topic.path("metadata").path("labels").has("strimzi.io/cluster"), "KafkaTopic needs its cluster label: " + topic.path("metadata"));
@@ -133,6 +133,7 @@ class KubernetesManifestsTest {
         assertEquals("compact", topics.get("loraq.jobs").path("spec").path("config").path("cleanup.policy").asText());
         assertEquals("compact", topics.get("loraq.job-progress").path("spec").path("config").path("cleanup.policy").asText());
         assertEquals("compact", topics.get("loraq.usage").path("spec").path("config").path("cleanup.policy").asText());
+        assertEquals("compact,delete", topics.get("loraq.job-control").path("spec").path("config").path("cleanup.policy").asText());
     }
 
     private static Map<String, JsonNode> topics() {
