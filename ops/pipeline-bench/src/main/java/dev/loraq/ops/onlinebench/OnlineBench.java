@@ -51,7 +51,7 @@ public final class OnlineBench {
                            String peerPreset, int peerClients, int peerMaxTokens, int peerRank, int peerRounds,
                            Path peerRoot, String peerModel, boolean skipPeer, long seed) {
         public static Settings defaults() {
-            return new Settings("small", 4.0, 120, 32, 16, 6000, 16, 32, 3, 2,
+            return new Settings("small", 4.0, 80, 32, 16, 6000, 16, 32, 3, 2,
                     "1b", 16, 64, 16, 3, Path.of("/tmp/llamacpp-sid"), "/peer/peer-BF16.gguf", false, 7);
         }
     }

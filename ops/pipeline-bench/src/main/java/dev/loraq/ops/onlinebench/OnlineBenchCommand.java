@@ -44,7 +44,7 @@ public final class OnlineBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "Online arrival rate, requests/s (Poisson). Default: 4.")
     double rate = D.rate();
 
-    @Option(names = "--online-requests", description = "Online requests per leg. Default: 120.")
+    @Option(names = "--online-requests", description = "Online requests per leg. Default: 80.")
     int onlineRequests = D.onlineRequests();
 
     @Option(names = "--online-max-tokens", description = "max_tokens of every online request. Default: 32.")

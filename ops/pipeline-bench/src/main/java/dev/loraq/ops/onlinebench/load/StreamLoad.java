@@ -72,7 +72,9 @@ public final class StreamLoad {
                     LockSupport.parkNanos(wait);
                 }
                 String adapter = adapters.get(i % adapters.size());
-                String prompt = "online benchmark request " + i + " for " + adapter;
+                // The label leads, so a warm-up's prompts share no prefix with the timed ones (llama-server reuses a
+                // slot's cached prompt prefix; loraq has no prefix cache).
+                String prompt = label + ": online benchmark request " + i + " for " + adapter;
                 futures.add(threads.submit(() -> client.stream(adapter, prompt, maxTokens)));
             }
         }
