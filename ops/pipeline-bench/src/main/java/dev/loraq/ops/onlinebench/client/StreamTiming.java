@@ -3,6 +3,7 @@ package dev.loraq.ops.onlinebench.client;
 /**
  * What the client saw of one streamed completion, in nanoseconds of {@link System#nanoTime}.
  *
+ * @param startNanos       when the request was sent
  * @param ttftNanos        from sending the request to the first chunk carrying text (time to first token)
  * @param gapsNanos        between consecutive chunks carrying text (inter-token latency, one per later chunk)
  * @param chunks           chunks that carried text
