@@ -116,7 +116,8 @@ public final class Engine implements AutoCloseable {
         this.modelId = modelDir.getFileName() == null ? modelDir.toString() : modelDir.getFileName().toString();
         this.scheduler = new BatchScheduler(backend, adapters, policy, config.maxNumSeqs(),
                 config.maxNumBatchedTokens(), config.maxWaitingRequests(),
-                new BatchShare(config.schedulingBatchMinShare(), config.maxNumSeqs()), modelId);
+                new BatchShare(config.schedulingBatchMinShare(), config.schedulingInteractiveHeadroomShare(),
+                        TimeUnit.MILLISECONDS.toNanos(config.schedulingInteractiveWindowMs()), config.maxNumSeqs()), modelId);
         this.schedulerThread = new Thread(scheduler, "loraq-scheduler");
         schedulerThread.setDaemon(true);
         schedulerThread.start();

@@ -119,6 +119,35 @@ class RequestClassSchedulingTest {
     }
 
     @Test
+    void shouldKeepASequenceFreeForInteractiveRequestsWhileTheyArrive() throws InterruptedException {
+        AdmissionLog log = new AdmissionLog();
+        // 4 sequences, headroom 0.25: once an interactive request was seen, batch work fills at most 3.
+        try (Engine engine = Engine.open(TestModels.config(EngineConfig.MAX_NUM_SEQS, 4,
+                EngineConfig.MAX_NUM_BATCHED_TOKENS, 64, EngineConfig.SCHEDULING_BATCH_MIN_SHARE, 0.25,
+                EngineConfig.SCHEDULING_INTERACTIVE_HEADROOM_SHARE, 0.25))) {
+            engine.observe(log);
+            engine.submit(request("first-interactive", RequestClass.INTERACTIVE, 2)).orTimeout(60, TimeUnit.SECONDS).join();
+            // Hold the scheduler at the third batch admission, while "late" is queued behind it.
+            log.holdAfterAdmitting(4);
+            List<CompletableFuture<GenerationResult>> all = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                all.add(engine.submit(request("batch-" + i, RequestClass.BATCH, BLOCKER_TOKENS)));
+            }
+            log.awaitAdmitted(4);
+            all.add(engine.submit(request("late", RequestClass.INTERACTIVE, 2)));
+            log.release();
+            all.get(all.size() - 1).orTimeout(60, TimeUnit.SECONDS).join();
+            // Without the headroom batch-3 would take the fourth sequence in the same pass and "late" would wait
+            // for a 400-token batch request to finish.
+            assertEquals("late", log.admitted.get(4), "the interactive request takes the sequence kept free: " + log.admitted);
+            for (int i = 0; i < 6; i++) {
+                engine.cancel("batch-" + i);
+            }
+            awaitAll(all);
+        }
+    }
+
+    @Test
     void shouldReportAdmissionsTokenTimesAndAdapterLoads() {
         AdmissionLog log = new AdmissionLog();
         try (Engine engine = Engine.open(TestModels.config())) {

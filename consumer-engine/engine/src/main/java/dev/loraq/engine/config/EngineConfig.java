@@ -41,6 +41,8 @@ public final class EngineConfig {
     public static final String PINNED_ADAPTERS = "pinned.adapters";
     public static final String MAX_WAITING_REQUESTS = "max.waiting.requests";
     public static final String SCHEDULING_BATCH_MIN_SHARE = "scheduling.batch.min.share";
+    public static final String SCHEDULING_INTERACTIVE_HEADROOM_SHARE = "scheduling.interactive.headroom.share";
+    public static final String SCHEDULING_INTERACTIVE_WINDOW_MS = "scheduling.interactive.window.ms";
 
     /** The keys, types, defaults, valid values and docs. */
     public static final ConfigDefinition DEFINITION = new ConfigDefinition()
@@ -96,6 +98,14 @@ public final class EngineConfig {
                             + "other leaves. Running sequences are never preempted, so the guaranteed share is reached as "
                             + "sequences finish. Within each class scheduling.policy decides. 0 = strict priority "
                             + "(batch work can starve under interactive load).")
+            .define(SCHEDULING_INTERACTIVE_HEADROOM_SHARE, DOUBLE, 0.125, Validator.range(0, 1),
+                    "Sequences kept free for interactive requests, as a share of max.num.seqs (ceil), while interactive "
+                            + "requests arrived within scheduling.interactive.window.ms: batch work then fills at most the "
+                            + "rest, so an online request starts at once instead of waiting for a batch request to finish. "
+                            + "Never below the batch floor (scheduling.batch.min.share); without recent interactive traffic "
+                            + "batch work uses every sequence. 0 = no headroom.")
+            .define(SCHEDULING_INTERACTIVE_WINDOW_MS, LONG, 10_000L, Validator.range(0, 3_600_000),
+                    "How long after the last interactive request the interactive headroom holds.")
             .formerly(MODEL_DIR, "model-dir")
             .formerly(ADAPTERS_DIR, "adapters-dir")
             .formerly(WEIGHT_FORMAT, "weight-format")
@@ -233,6 +243,15 @@ public final class EngineConfig {
     /** The share of max.num.seqs guaranteed to waiting batch requests (see {@link #SCHEDULING_BATCH_MIN_SHARE}). */
     public double schedulingBatchMinShare() {
         return values.getDouble(SCHEDULING_BATCH_MIN_SHARE);
+    }
+
+    /** The share of max.num.seqs kept free for interactive requests while they arrive. */
+    public double schedulingInteractiveHeadroomShare() {
+        return values.getDouble(SCHEDULING_INTERACTIVE_HEADROOM_SHARE);
+    }
+
+    public long schedulingInteractiveWindowMs() {
+        return values.getLong(SCHEDULING_INTERACTIVE_WINDOW_MS);
     }
 
     /** All values, for logging the effective configuration. */

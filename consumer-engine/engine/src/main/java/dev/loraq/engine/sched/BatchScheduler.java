@@ -183,6 +183,9 @@ public final class BatchScheduler implements Runnable {
         while (item != null) {
             gaugesStale = true;
             if (item instanceof Sequence s) {
+                if (s.requestClass() == RequestClass.INTERACTIVE) {
+                    share.interactiveArrived(System.nanoTime());
+                }
                 queuesOf(s).add(s);
                 waitingById.put(s.requestId(), s);
             } else if (item instanceof Cancel c && c.requestId() != null) {
@@ -190,6 +193,14 @@ public final class BatchScheduler implements Runnable {
             }
             item = inbox.poll();
         }
+    }
+
+    /** The adapter whose request of class {@code c} the policy admits next, or null (none, or batch over its cap). */
+    private String nextAdapter(RequestClass c, int runningBatch, long now) {
+        if (c == RequestClass.BATCH && !share.batchMayTake(runningBatch, now)) {
+            return null;
+        }
+        return policy.nextAdapter(queues(c), adapters, excluded, now);
     }
 
     private WaitingQueues queues(RequestClass c) {
@@ -227,10 +238,10 @@ public final class BatchScheduler implements Runnable {
         while (running.size() < maxNumSeqs && waitingCount() > 0) {
             // The class first in line asks its policy; when none of its adapters can be admitted, the other class may.
             RequestClass c = share.first(runningBatch, !batchQueues.isEmpty());
-            String key = policy.nextAdapter(queues(c), adapters, excluded, now);
+            String key = nextAdapter(c, runningBatch, now);
             if (key == null) {
                 c = other(c);
-                key = policy.nextAdapter(queues(c), adapters, excluded, now);
+                key = nextAdapter(c, runningBatch, now);
             }
             if (key == null) {
                 break;

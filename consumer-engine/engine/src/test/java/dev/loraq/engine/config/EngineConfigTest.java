@@ -146,7 +146,8 @@ class EngineConfigTest {
         List<String> keys = List.of("model.dir", "adapters.dir", "weight.format", "backend", "max.loras",
                 "max.cpu.loras", "max.lora.rank", "max.num.seqs", "max.num.batched.tokens", "kv.cache.tokens",
                 "kv.block.size", "threads", "scheduling.policy", "max.queue.wait.ms", "max.model.len", "pinned.adapters",
-                "max.waiting.requests", "scheduling.batch.min.share");
+                "max.waiting.requests", "scheduling.batch.min.share",
+                "scheduling.interactive.headroom.share", "scheduling.interactive.window.ms");
         assertEquals(keys, EngineConfig.DEFINITION.keys().stream().map(ConfigDefinition.Key::key).toList());
         for (String key : keys) {
             assertTrue(help.contains(key + " (env " + ConfigDefinition.envVarName(key) + ")"), key);

@@ -4,6 +4,8 @@ import dev.loraq.engine.generation.RequestClass;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class BatchShareTest {
@@ -30,5 +32,24 @@ class BatchShareTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BatchShare(1.5, 4));
         assertEquals("batch share must be in [0, 1], got 1.5", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BatchShare(Double.NaN, 4));
+    }
+
+    @Test
+    void shouldKeepHeadroomForInteractiveRequestsOnlyWhileTheyArrive() {
+        long window = 1_000;
+        BatchShare share = new BatchShare(0.25, 0.125, window, 32);
+        assertTrue(share.batchMayTake(31, 0), "no interactive traffic yet: batch work may use every sequence");
+        share.interactiveArrived(100);
+        assertTrue(share.batchMayTake(27, 200), "27 < 32 - 4");
+        assertFalse(share.batchMayTake(28, 200), "4 sequences (ceil 0.125 x 32) stay free for interactive requests");
+        assertTrue(share.batchMayTake(28, 100 + window + 1), "the headroom ends a window after the last interactive request");
+    }
+
+    @Test
+    void shouldNeverLetTheHeadroomCutIntoTheBatchFloor() {
+        BatchShare share = new BatchShare(0.5, 1.0, 1_000, 8);
+        share.interactiveArrived(0);
+        assertTrue(share.batchMayTake(3, 0), "below the floor of 4");
+        assertFalse(share.batchMayTake(4, 0), "at the floor, with every other sequence kept for interactive requests");
     }
 }
