@@ -29,6 +29,22 @@ public final class LoraqCli implements Runnable {
 
     /** Runs the command with the given streams and returns its exit code (see {@link ExitCodes}). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(commandLine(out, err), args);
+    }
+
+    /** Runs a command line made by {@link #commandLine} (perhaps with subcommands added) and returns its exit code. */
+    public static int execute(CommandLine commandLine, String... args) {
+        int code = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return code;
+    }
+
+    /**
+     * The {@code loraq} command line with its error handling. A module above the tools (the Batch HTTP API) adds its
+     * own subcommand to it, so the tools never import that module.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new LoraqCli());
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -55,9 +71,6 @@ public final class LoraqCli implements Runnable {
             cl.getErr().flush();
             return ExitCodes.FAILED;
         });
-        int code = commandLine.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return commandLine;
     }
 }
