@@ -116,14 +116,15 @@ public final class Batches {
         JobManifest manifest = manifest(tenantId, batchId);
         Instant at = clock.instant();
         try {
-            new JobCanceller(config).cancel(tenantId, batchId);
+            // The answer is the batch as it was when the cancel was recorded, so cancelling (as OpenAI answers), even
+            // when the engines account for every request before a second read could be made.
+            return new Batch(manifest, new JobCanceller(config).cancel(tenantId, batchId).before(), at.toEpochMilli());
         } catch (PipelineException e) {
             if (e.kind() == PipelineException.Kind.JOB_FINISHED) {
                 throw new ApiError(409, "invalid_request_error", null, "batch_not_cancellable", e.getMessage(), -1);
             }
             throw e;
         }
-        return new Batch(manifest, new JobStatusReader(config).status(tenantId, batchId), at.toEpochMilli());
     }
 
     /**

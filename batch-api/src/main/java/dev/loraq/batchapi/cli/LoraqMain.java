@@ -2,6 +2,7 @@ package dev.loraq.batchapi.cli;
 
 import dev.loraq.tools.cli.LoraqCli;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -20,10 +21,8 @@ public final class LoraqMain {
 
     /** Runs {@code loraq} (with {@code batch-api}) on the given streams; returns its exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = LoraqCli.commandLine(out, err);
         CommandLine server = new CommandLine(new BatchApiCommand());
         server.getCommandSpec().usageMessage().footer(BatchApiCommand.keysHelp());
-        commandLine.addSubcommand("batch-api", server);
-        return LoraqCli.execute(commandLine, args);
+        return LoraqCli.execute(LoraqCli.commandLine(out, err, Map.of("batch-api", server)), args);
     }
 }
