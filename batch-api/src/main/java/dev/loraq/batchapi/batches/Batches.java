@@ -77,7 +77,7 @@ public final class Batches {
     /** @throws ApiError 404 when the tenant has no such batch */
     public Batch get(String tenantId, String batchId) {
         JobManifest manifest = manifest(tenantId, batchId);
-        return new Batch(manifest, new JobStatusReader(config).status(tenantId, batchId), null);
+        return new Batch(manifest, new JobStatusReader(config).status(manifest), null);
     }
 
     /** The tenant's batches, newest first. */

@@ -36,9 +36,10 @@ public final class BatchFiles {
         return topic.find(requireUpload(fileId)).filter(f -> f.tenantId().equals(tenantId)).orElseThrow(() -> notFound(fileId));
     }
 
-    public byte[] content(String tenantId, String fileId) {
-        find(tenantId, fileId);
-        return topic.content(fileId).orElseThrow(() -> notFound(fileId));
+    /** @throws ApiError 404 when the tenant has no such uploaded file */
+    public FileContent content(String tenantId, String fileId) {
+        return topic.content(requireUpload(fileId)).filter(c -> c.file().tenantId().equals(tenantId))
+                .orElseThrow(() -> notFound(fileId));
     }
 
     public StoredFile delete(String tenantId, String fileId) {

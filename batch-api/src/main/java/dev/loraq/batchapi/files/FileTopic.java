@@ -83,7 +83,7 @@ public final class FileTopic {
     }
 
     /** The file's metadata and content, if it is stored and not deleted. */
-    public Optional<byte[]> content(String id) {
+    public Optional<FileContent> content(String id) {
         Scan scan = scan(id, true);
         if (scan.file == null) {
             return Optional.empty();
@@ -96,7 +96,7 @@ public final class FileTopic {
             }
             out.writeBytes(chunk);
         }
-        return Optional.of(out.toByteArray());
+        return Optional.of(new FileContent(scan.file, out.toByteArray()));
     }
 
     /** Tombstones for the file's metadata and every chunk, in one transaction. */

@@ -9,13 +9,11 @@ import dev.loraq.batchapi.batches.BatchJson;
 import dev.loraq.batchapi.batches.Batches;
 import dev.loraq.batchapi.config.BatchApiConfig;
 import dev.loraq.batchapi.files.BatchFiles;
-import dev.loraq.batchapi.files.StoredFile;
+import dev.loraq.batchapi.files.FileContent;
 import dev.loraq.openai.http.ApiError;
-import dev.loraq.openai.http.ApiHandler;
 import dev.loraq.openai.http.ApiJson;
 import dev.loraq.openai.http.Exchanges;
 import dev.loraq.openai.http.auth.Authenticator;
-import dev.loraq.tools.kafka.PipelineException;
 import dev.loraq.tools.submit.CompletionWindow;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,48 +23,40 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code /v1/batches}: create, retrieve, list ({@code limit}, {@code after}) and cancel a tenant's batches. */
-public final class BatchesHandler extends ApiHandler {
+public final class BatchesHandler extends TenantHandler {
 
     public static final String PREFIX = "/v1/batches";
     private static final Set<String> ENDPOINTS = Set.of("/v1/chat/completions", "/v1/completions");
     private static final int MAX_METADATA_PAIRS = 16;
 
-    private final Authenticator auth;
     private final BatchFiles files;
     private final Batches batches;
     private final int maxBodyBytes;
 
     public BatchesHandler(Authenticator auth, BatchFiles files, Batches batches, int maxBodyBytes) {
-        super(PREFIX);
-        this.auth = auth;
+        super(PREFIX, auth);
         this.files = files;
         this.batches = batches;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
-    protected void serve(HttpExchange exchange) throws IOException {
-        String tenant = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization")).tenant();
-        Route route = Route.of(exchange, PREFIX);
-        try {
-            if (route.is()) {
-                if (exchange.getRequestMethod().equals("POST")) {
-                    Exchanges.sendJson(exchange, 200, BatchJson.of(create(exchange, tenant)));
-                } else {
-                    requireMethod(exchange, "GET");
-                    Exchanges.sendJson(exchange, 200, list(tenant, route.query()));
-                }
-            } else if (route.is((String) null)) {
-                requireMethod(exchange, "GET");
-                Exchanges.sendJson(exchange, 200, BatchJson.of(batches.get(tenant, route.segments().getFirst())));
-            } else if (route.is(null, "cancel")) {
-                requireMethod(exchange, "POST");
-                Exchanges.sendJson(exchange, 200, BatchJson.of(batches.cancel(tenant, route.segments().getFirst())));
+    protected void serve(HttpExchange exchange, String tenant, Route route) throws IOException {
+        if (route.is()) {
+            if (exchange.getRequestMethod().equals("POST")) {
+                Exchanges.sendJson(exchange, 200, BatchJson.of(create(exchange, tenant)));
             } else {
-                throw notFound(exchange);
+                requireMethod(exchange, "GET");
+                Exchanges.sendJson(exchange, 200, list(tenant, route.query()));
             }
-        } catch (PipelineException e) {
-            throw PipelineErrors.of(e);
+        } else if (route.is((String) null)) {
+            requireMethod(exchange, "GET");
+            Exchanges.sendJson(exchange, 200, BatchJson.of(batches.get(tenant, route.segments().getFirst())));
+        } else if (route.is(null, "cancel")) {
+            requireMethod(exchange, "POST");
+            Exchanges.sendJson(exchange, 200, BatchJson.of(batches.cancel(tenant, route.segments().getFirst())));
+        } else {
+            throw notFound(exchange);
         }
     }
 
@@ -85,8 +75,8 @@ public final class BatchesHandler extends ApiHandler {
             throw ApiError.badRequest("completion_window", e.getMessage());
         }
         Map<String, String> metadata = metadata(body.get("metadata"));
-        StoredFile input = files.find(tenant, inputFileId);
-        return batches.create(tenant, input, files.content(tenant, inputFileId), endpoint, windowText, window, metadata);
+        FileContent input = files.content(tenant, inputFileId);
+        return batches.create(tenant, input.file(), input.bytes(), endpoint, windowText, window, metadata);
     }
 
     private ObjectNode list(String tenant, Map<String, String> query) {

@@ -9,59 +9,49 @@ import dev.loraq.batchapi.files.BatchFiles;
 import dev.loraq.batchapi.files.FileId;
 import dev.loraq.batchapi.files.StoredFile;
 import dev.loraq.openai.http.ApiError;
-import dev.loraq.openai.http.ApiHandler;
 import dev.loraq.openai.http.ApiJson;
 import dev.loraq.openai.http.Exchanges;
 import dev.loraq.openai.http.MultipartForm;
 import dev.loraq.openai.http.auth.Authenticator;
-import dev.loraq.tools.kafka.PipelineException;
 import java.io.IOException;
 
 /**
  * {@code /v1/files}: upload (multipart, purpose batch), metadata, content and delete of a tenant's input files; the
  * output and error files of its finished batches are read through the same paths.
  */
-public final class FilesHandler extends ApiHandler {
+public final class FilesHandler extends TenantHandler {
 
     public static final String PREFIX = "/v1/files";
 
-    private final Authenticator auth;
     private final BatchFiles files;
     private final Batches batches;
     private final int maxUploadBytes;
 
     public FilesHandler(Authenticator auth, BatchFiles files, Batches batches, int maxUploadBytes) {
-        super(PREFIX);
-        this.auth = auth;
+        super(PREFIX, auth);
         this.files = files;
         this.batches = batches;
         this.maxUploadBytes = maxUploadBytes;
     }
 
     @Override
-    protected void serve(HttpExchange exchange) throws IOException {
-        String tenant = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization")).tenant();
-        Route route = Route.of(exchange, PREFIX);
-        try {
-            if (route.is()) {
-                requireMethod(exchange, "POST");
-                upload(exchange, tenant);
-            } else if (route.is((String) null)) {
-                String id = route.segments().getFirst();
-                if (exchange.getRequestMethod().equals("DELETE")) {
-                    delete(exchange, tenant, id);
-                } else {
-                    requireMethod(exchange, "GET");
-                    Exchanges.sendJson(exchange, 200, describe(tenant, id));
-                }
-            } else if (route.is(null, "content")) {
-                requireMethod(exchange, "GET");
-                Exchanges.sendBytes(exchange, 200, "application/octet-stream", content(tenant, route.segments().getFirst()));
+    protected void serve(HttpExchange exchange, String tenant, Route route) throws IOException {
+        if (route.is()) {
+            requireMethod(exchange, "POST");
+            upload(exchange, tenant);
+        } else if (route.is((String) null)) {
+            String id = route.segments().getFirst();
+            if (exchange.getRequestMethod().equals("DELETE")) {
+                delete(exchange, tenant, id);
             } else {
-                throw notFound(exchange);
+                requireMethod(exchange, "GET");
+                Exchanges.sendJson(exchange, 200, describe(tenant, id));
             }
-        } catch (PipelineException e) {
-            throw PipelineErrors.of(e);
+        } else if (route.is(null, "content")) {
+            requireMethod(exchange, "GET");
+            Exchanges.sendBytes(exchange, 200, "application/octet-stream", content(tenant, route.segments().getFirst()));
+        } else {
+            throw notFound(exchange);
         }
     }
 
@@ -89,7 +79,7 @@ public final class FilesHandler extends ApiHandler {
 
     private byte[] content(String tenant, String id) {
         FileId.Parsed parsed = FileId.parse(id).orElseThrow(() -> BatchFiles.notFound(id));
-        return parsed.kind() == FileId.Kind.UPLOAD ? files.content(tenant, id)
+        return parsed.kind() == FileId.Kind.UPLOAD ? files.content(tenant, id).bytes()
                 : batches.results(tenant, parsed.batchId(), parsed.kind() == FileId.Kind.ERRORS);
     }
 
