@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates docs/configuration.md from the configuration classes (service, schema registry client, engine).
+# Regenerates docs/configuration.md from the configuration classes (service, schema registry client, engine, online, batch api).
 # Needs the ops/deploy module built: ./mvnw -B -q -pl ops/deploy -am install -DskipTests
 # Usage: ops/config-reference.sh [OUTPUT]   (default docs/configuration.md)
 set -euo pipefail

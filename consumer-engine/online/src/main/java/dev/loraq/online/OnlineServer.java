@@ -1,14 +1,13 @@
 package dev.loraq.online;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.loraq.engine.Engine;
 import dev.loraq.online.adapters.AdapterPaths;
 import dev.loraq.online.auth.AdapterTenants;
-import dev.loraq.online.auth.ApiKeyFile;
-import dev.loraq.online.auth.Authenticator;
+import dev.loraq.openai.http.ApiListener;
+import dev.loraq.openai.http.auth.ApiKeyFile;
+import dev.loraq.openai.http.auth.Authenticator;
 import dev.loraq.online.config.OnlineConfig;
 import dev.loraq.online.http.AdapterAdminHandler;
-import dev.loraq.online.http.ApiHandler;
 import dev.loraq.online.http.CompletionsHandler;
 import dev.loraq.online.http.ModelsHandler;
 import dev.loraq.online.usage.TenantUsage;
@@ -17,15 +16,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The online front door: an OpenAI-compatible HTTP API (JDK {@link HttpServer}, a virtual thread per exchange)
+ * The online front door: an OpenAI-compatible HTTP API (JDK HttpServer, a virtual thread per exchange)
  * over an {@link Engine} it does not own, so the Kafka service and this API share one model in memory. Closing it
  * stops the listener; the engine stays open.
  */
@@ -33,8 +29,7 @@ public final class OnlineServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OnlineServer.class);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ApiListener listener;
     private final TenantUsage usage = new TenantUsage();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -48,18 +43,12 @@ public final class OnlineServer implements AutoCloseable {
                 : adaptersDir == null ? List.of() : List.of(adaptersDir);
         AdapterPaths paths = new AdapterPaths(roots);
         String baseModel = config.modelName().isEmpty() ? engine.modelId() : config.modelName();
-        this.server = HttpServer.create(new InetSocketAddress(config.listenAddress(), config.port()), 0);
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("loraq-online-", 0).factory());
-        server.setExecutor(executor);
-        for (ApiHandler h : List.of(
+        this.listener = ApiListener.start(config.listenAddress(), config.port(), "loraq-online-", List.of(
                 new CompletionsHandler(true, engine, auth, tenants, usage, config, baseModel),
                 new CompletionsHandler(false, engine, auth, tenants, usage, config, baseModel),
                 new ModelsHandler(engine, auth, tenants, baseModel),
                 new AdapterAdminHandler(true, engine, auth, paths, config.maxBodyBytes()),
-                new AdapterAdminHandler(false, engine, auth, paths, config.maxBodyBytes()))) {
-            server.createContext(h.path(), h);
-        }
-        server.start();
+                new AdapterAdminHandler(false, engine, auth, paths, config.maxBodyBytes())));
         log.info("online api listening address={} port={} auth={} model={} adapterRoots={}", config.listenAddress(),
                 port(), config.authRequired() ? OnlineConfig.AUTH_REQUIRED : OnlineConfig.AUTH_OFF, baseModel, roots);
         if (!config.authRequired()) {
@@ -85,7 +74,7 @@ public final class OnlineServer implements AutoCloseable {
 
     /** The bound port. */
     public int port() {
-        return server.getAddress().getPort();
+        return listener.port();
     }
 
     /** Online usage per tenant, for metrics. */
@@ -99,8 +88,7 @@ public final class OnlineServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(1);
-        executor.shutdownNow();
+        listener.close();
         log.info("online api stopped port={}", port());
     }
 }

@@ -6,7 +6,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.errors.NotFoundException;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.synth.SyntheticAdapterWriter;
-import dev.loraq.online.auth.ApiKeyFile;
+import dev.loraq.openai.http.auth.ApiKeyFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

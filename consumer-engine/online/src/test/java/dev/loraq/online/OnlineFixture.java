@@ -9,7 +9,7 @@ import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticAdapterWriter;
 import dev.loraq.engine.synth.SyntheticModelFolder;
-import dev.loraq.online.auth.ApiKeyFile;
+import dev.loraq.openai.http.auth.ApiKeyFile;
 import dev.loraq.online.config.OnlineConfig;
 
 import java.io.IOException;

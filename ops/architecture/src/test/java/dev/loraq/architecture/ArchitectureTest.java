@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules of docs/architecture.md that a compiler does not check: no cycle between any two packages, and no
- * module reaching up or sideways (the engine knows no Kafka, the online front door only the engine, the service
+ * module reaching up or sideways (the engine knows no Kafka, the online front door only the engine and the shared
+ * OpenAI HTTP parts, those parts no loraq module, the Batch API only the tools, schemas and those parts, the service
  * knows no tools or ops, the contract in
  * schemas knows nobody). Reads the main classes of every module on this module's test class path.
  */
@@ -37,16 +38,35 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.loraq.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.loraq.schemas..",
                         "dev.loraq.service..", "dev.loraq.online..", "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..",
-                        "dev.loraq.reliability..", "dev.loraq.quickstart..")
+                        "dev.loraq.reliability..", "dev.loraq.quickstart..", "dev.loraq.openai..", "dev.loraq.batchapi..")
                 .check(classes);
     }
 
     @Test
-    void theOnlineFrontDoorKnowsOnlyTheEngine() {
+    void theOnlineFrontDoorKnowsOnlyTheEngineAndTheSharedHttpParts() {
         noClasses().that().resideInAPackage("dev.loraq.online..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.loraq.schemas..",
                         "dev.loraq.service..", "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..",
-                        "dev.loraq.reliability..", "dev.loraq.quickstart..")
+                        "dev.loraq.reliability..", "dev.loraq.quickstart..", "dev.loraq.batchapi..")
+                .check(classes);
+    }
+
+    @Test
+    void theSharedOpenAiHttpPartsKnowNoKafkaAndNoLoraqModule() {
+        noClasses().that().resideInAPackage("dev.loraq.openai..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.loraq.engine..",
+                        "dev.loraq.schemas..", "dev.loraq.service..", "dev.loraq.online..", "dev.loraq.tools..",
+                        "dev.loraq.batchapi..", "dev.loraq.stack..", "dev.loraq.ops..", "dev.loraq.reliability..",
+                        "dev.loraq.quickstart..")
+                .check(classes);
+    }
+
+    @Test
+    void theBatchApiKnowsOnlyTheToolsSchemasAndTheSharedHttpParts() {
+        noClasses().that().resideInAPackage("dev.loraq.batchapi..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.loraq.engine..", "dev.loraq.service..",
+                        "dev.loraq.online..", "dev.loraq.stack..", "dev.loraq.ops..", "dev.loraq.reliability..",
+                        "dev.loraq.quickstart..")
                 .check(classes);
     }
 
@@ -55,7 +75,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.loraq.schemas..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.loraq.engine..", "dev.loraq.service..",
                         "dev.loraq.online..", "dev.loraq.tools..", "dev.loraq.stack..", "dev.loraq.ops..",
-                        "dev.loraq.reliability..", "dev.loraq.quickstart..")
+                        "dev.loraq.reliability..", "dev.loraq.quickstart..", "dev.loraq.openai..", "dev.loraq.batchapi..")
                 .check(classes);
     }
 
@@ -63,7 +83,7 @@ class ArchitectureTest {
     void theServiceNeverImportsToolsOpsOrTheEmbeddedStack() {
         noClasses().that().resideInAPackage("dev.loraq.service..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.loraq.tools..", "dev.loraq.stack..",
-                        "dev.loraq.ops..", "dev.loraq.reliability..", "dev.loraq.quickstart..")
+                        "dev.loraq.ops..", "dev.loraq.reliability..", "dev.loraq.quickstart..", "dev.loraq.batchapi..")
                 .check(classes);
     }
 
@@ -72,7 +92,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.loraq.tools..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.loraq.engine..", "dev.loraq.service..",
                         "dev.loraq.online..", "dev.loraq.stack..", "dev.loraq.ops..", "dev.loraq.reliability..",
-                        "dev.loraq.quickstart..")
+                        "dev.loraq.quickstart..", "dev.loraq.openai..", "dev.loraq.batchapi..")
                 .check(classes);
     }
 }

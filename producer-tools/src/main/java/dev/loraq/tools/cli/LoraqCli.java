@@ -2,6 +2,7 @@ package dev.loraq.tools.cli;
 
 import dev.loraq.tools.kafka.PipelineException;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +30,24 @@ public final class LoraqCli implements Runnable {
 
     /** Runs the command with the given streams and returns its exit code (see {@link ExitCodes}). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(commandLine(out, err, Map.of()), args);
+    }
+
+    /** Runs a command line made by {@link #commandLine} (perhaps with subcommands added) and returns its exit code. */
+    public static int execute(CommandLine commandLine, String... args) {
+        int code = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return code;
+    }
+
+    /**
+     * The {@code loraq} command line with its error handling, and {@code extra} subcommands by name: a module above
+     * the tools (the Batch HTTP API) adds its own this way, so the tools never import that module.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, CommandLine> extra) {
         CommandLine commandLine = new CommandLine(new LoraqCli());
+        extra.forEach(commandLine::addSubcommand);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
@@ -55,9 +73,6 @@ public final class LoraqCli implements Runnable {
             cl.getErr().flush();
             return ExitCodes.FAILED;
         });
-        int code = commandLine.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return commandLine;
     }
 }

@@ -27,12 +27,16 @@ public final class JobStatusReader {
     public JobProgress status(String tenantId, String jobId) {
         ToolsConfig.requireTenant("tenant id", tenantId);
         ToolsConfig.requireId("job id", jobId);
-        JobManifest manifest = new CompletionCollector(config).manifest(tenantId, jobId);
+        return status(new CompletionCollector(config).manifest(tenantId, jobId));
+    }
+
+    /** As above, for a job whose manifest the caller has already read (and checked to be its tenant's). */
+    public JobProgress status(JobManifest manifest) {
         JobProgress row;
         try (JobProgressReader reader = new JobProgressReader(config)) {
-            row = reader.find(jobId);
+            row = reader.find(manifest.getJobId());
         }
-        return row != null ? row : JobProgress.of(jobId, manifest, null, null);
+        return row != null ? row : JobProgress.of(manifest.getJobId(), manifest, null, null);
     }
 
     /** The tenant's jobs in the progress table, newest first. */

@@ -99,7 +99,7 @@ public final class JobSubmitter {
             throw AccessDenied.of(e, config.bootstrapServers(), AclOperation.READ, "topic " + PipelineTopics.JOBS);
         }
 
-        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>(options.metadata());
         metadata.put(INPUT_FORMAT_KEY, job.format() == InputFormat.OPENAI ? "openai" : "loraq");
         metadata.put(ENDPOINT_KEY, job.endpoint());
         if (sourceName != null) {

@@ -35,6 +35,8 @@ public final class RecommendedTopics {
         // Compacted (one instruction per job) and deleted after the prompts' retention, when no request of the job is left.
         specs.add(new TopicSpec(PipelineTopics.JOB_CONTROL, config.controlPartitions(), replication,
                 compactThenDelete(minIsr, config.retentionMs()), "JobControl records (loraq cancel), key = job id (a table, read by every engine)"));
+        specs.add(new TopicSpec(PipelineTopics.BATCH_FILES, config.controlPartitions(), replication, compact(minIsr),
+                "Files of the OpenAI Batch HTTP API (loraq batch-api), key = file id or file id/chunk (a table)"));
         specs.add(new TopicSpec(config.dlqTopic(), config.controlPartitions(), replication,
                 delete(minIsr, config.dlqRetentionMs()), "DeadLetter records of the consumer engine"));
         OutputTopicPattern outputs = config.outputTopicPattern();

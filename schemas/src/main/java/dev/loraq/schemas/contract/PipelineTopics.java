@@ -20,6 +20,11 @@ public final class PipelineTopics {
      * no request of the job can be read any more. Written by the tools, read from the beginning by every engine.
      */
     public static final String JOB_CONTROL = "loraq.job-control";
+    /**
+     * Files of the OpenAI Batch HTTP API (loraq batch-api), keyed by file id (a file's metadata) and file id plus
+     * chunk number (its content, in chunks below the broker's message size); compacted, a file's records in one partition.
+     */
+    public static final String BATCH_FILES = "loraq.batch-files";
     /** DeadLetter records of the consumer engine. */
     public static final String DLQ = "loraq.dlq";
     /** Prefix of the per-tenant Completion topics under the default {@link OutputTopicPattern}. */

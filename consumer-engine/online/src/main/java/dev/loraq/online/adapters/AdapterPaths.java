@@ -1,6 +1,6 @@
 package dev.loraq.online.adapters;
 
-import dev.loraq.online.protocol.ApiError;
+import dev.loraq.openai.http.ApiError;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.loraq.online.auth;
 
+import dev.loraq.openai.http.auth.Caller;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,5 +1,8 @@
 package dev.loraq.online.http;
 
+import dev.loraq.online.config.OnlineConfig;
+import dev.loraq.openai.http.Exchanges;
+import dev.loraq.openai.http.ApiHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.loraq.engine.Engine;
@@ -7,9 +10,9 @@ import dev.loraq.engine.api.ErrorCode;
 import dev.loraq.engine.api.InvalidRequestException;
 import dev.loraq.engine.lora.AdapterId;
 import dev.loraq.online.adapters.AdapterPaths;
-import dev.loraq.online.auth.Authenticator;
-import dev.loraq.online.auth.Caller;
-import dev.loraq.online.protocol.ApiError;
+import dev.loraq.openai.http.auth.Authenticator;
+import dev.loraq.openai.http.auth.Caller;
+import dev.loraq.openai.http.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +50,7 @@ public final class AdapterAdminHandler extends ApiHandler {
             throw ApiError.forbidden(null, "loading and unloading adapters needs an admin key; tenant '"
                     + caller.tenant() + "' has none");
         }
-        JsonNode body = Exchanges.readJson(exchange, maxBodyBytes);
+        JsonNode body = Exchanges.readJson(exchange, maxBodyBytes, OnlineConfig.MAX_BODY_BYTES);
         String name = text(body, "lora_name");
         if (!AdapterId.isValid(name)) {
             try {

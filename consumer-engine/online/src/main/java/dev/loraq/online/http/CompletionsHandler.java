@@ -1,5 +1,8 @@
 package dev.loraq.online.http;
 
+import dev.loraq.openai.http.ApiJson;
+import dev.loraq.openai.http.Exchanges;
+import dev.loraq.openai.http.ApiHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -13,10 +16,10 @@ import dev.loraq.engine.generation.RequestClass;
 import dev.loraq.engine.lora.AdapterId;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.online.auth.AdapterTenants;
-import dev.loraq.online.auth.Authenticator;
-import dev.loraq.online.auth.Caller;
+import dev.loraq.openai.http.auth.Authenticator;
+import dev.loraq.openai.http.auth.Caller;
 import dev.loraq.online.config.OnlineConfig;
-import dev.loraq.online.protocol.ApiError;
+import dev.loraq.openai.http.ApiError;
 import dev.loraq.online.protocol.CompletionRequest;
 import dev.loraq.online.protocol.EngineErrors;
 import dev.loraq.online.protocol.OpenAiJson;
@@ -69,7 +72,7 @@ public final class CompletionsHandler extends ApiHandler {
         Caller caller = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
         long start = System.nanoTime();
         try {
-            CompletionRequest request = CompletionRequest.parse(Exchanges.readJson(exchange, config.maxBodyBytes()),
+            CompletionRequest request = CompletionRequest.parse(Exchanges.readJson(exchange, config.maxBodyBytes(), OnlineConfig.MAX_BODY_BYTES),
                     chat, config.defaultMaxTokens(), config.maxN());
             String adapter = adapterOf(request.model(), caller);
             String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toString(System.currentTimeMillis(), 36) + "-"
@@ -171,7 +174,7 @@ public final class CompletionsHandler extends ApiHandler {
             if (!writer.sse.started()) {
                 throw e;
             }
-            writer.sse.send(OpenAiJson.error(e));
+            writer.sse.send(ApiJson.error(e));
             writer.sse.done();
             return choices;
         }

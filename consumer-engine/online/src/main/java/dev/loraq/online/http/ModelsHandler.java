@@ -1,11 +1,14 @@
 package dev.loraq.online.http;
 
+import dev.loraq.openai.http.ApiJson;
+import dev.loraq.openai.http.Exchanges;
+import dev.loraq.openai.http.ApiHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.loraq.engine.Engine;
 import dev.loraq.online.auth.AdapterTenants;
-import dev.loraq.online.auth.Authenticator;
-import dev.loraq.online.auth.Caller;
+import dev.loraq.openai.http.auth.Authenticator;
+import dev.loraq.openai.http.auth.Caller;
 import dev.loraq.online.protocol.OpenAiJson;
 
 import java.io.IOException;
@@ -37,6 +40,6 @@ public final class ModelsHandler extends ApiHandler {
                 data.add(OpenAiJson.model(adapter, created, tenants.owner(adapter).orElse("loraq"), baseModel));
             }
         }
-        Exchanges.sendJson(exchange, 200, OpenAiJson.list(data));
+        Exchanges.sendJson(exchange, 200, ApiJson.list(data));
     }
 }

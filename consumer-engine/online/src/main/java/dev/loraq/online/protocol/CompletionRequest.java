@@ -1,5 +1,6 @@
 package dev.loraq.online.protocol;
 
+import dev.loraq.openai.http.ApiError;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loraq.engine.sample.SamplingParams;
 import dev.loraq.engine.text.ChatMessage;

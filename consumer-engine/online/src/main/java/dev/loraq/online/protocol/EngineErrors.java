@@ -1,5 +1,6 @@
 package dev.loraq.online.protocol;
 
+import dev.loraq.openai.http.ApiError;
 import dev.loraq.engine.api.InvalidRequestException;
 
 import java.util.Locale;

@@ -1,14 +1,14 @@
 package dev.loraq.online.protocol;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loraq.engine.generation.FinishReason;
+import dev.loraq.openai.http.ApiJson;
 
 /** The JSON of OpenAI's responses, chunks, model list and errors, built with Jackson's tree model. */
 public final class OpenAiJson {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = ApiJson.MAPPER;
 
     private OpenAiJson() {
     }
@@ -16,16 +16,6 @@ public final class OpenAiJson {
     /** finish_reason: stop (EOS, stop token or string) or length. */
     public static String finishReason(FinishReason reason) {
         return reason == FinishReason.LENGTH ? "length" : "stop";
-    }
-
-    public static ObjectNode error(ApiError e) {
-        ObjectNode root = MAPPER.createObjectNode();
-        ObjectNode error = root.putObject("error");
-        error.put("message", e.getMessage());
-        error.put("type", e.type());
-        error.put("param", e.param());
-        error.put("code", e.code());
-        return root;
     }
 
     public static ObjectNode usage(long promptTokens, long completionTokens) {
@@ -95,12 +85,5 @@ public final class OpenAiJson {
         m.put("root", id);
         m.put("parent", parent);
         return m;
-    }
-
-    public static ObjectNode list(ArrayNode data) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("object", "list");
-        root.set("data", data);
-        return root;
     }
 }

@@ -1,5 +1,6 @@
 package dev.loraq.ops.config;
 
+import dev.loraq.batchapi.config.BatchApiConfig;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.online.config.OnlineConfig;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
@@ -12,7 +13,8 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * docs/configuration.md, generated from the configuration classes themselves (the service's and the schema registry
- * client's Kafka {@link ConfigDef}s, {@link EngineConfig#DEFINITION} and {@link OnlineConfig#DEFINITION}), so the reference cannot drift from the code.
+ * client's Kafka {@link ConfigDef}s, {@link EngineConfig#DEFINITION}, {@link OnlineConfig#DEFINITION} and the Batch API's
+ * {@link BatchApiConfig#CONFIG_DEF}), so the reference cannot drift from the code.
  */
 public final class ConfigurationReference {
 
@@ -45,12 +47,12 @@ public final class ConfigurationReference {
 
         b.append("## Service\n\n");
         b.append("The Kafka consumer service: topics, transactions, back-pressure, the metrics endpoint.\n\n");
-        appendTable(b, ServiceConfig.CONFIG_DEF, Set.of());
+        appendTable(b, ServiceConfig.CONFIG_DEF, Set.of(), true);
 
         b.append("## Schema registry client\n\n");
         b.append("The Confluent-compatible registry client and the Avro serdes (Confluent's key names). `")
                 .append(SchemaRegistryClientConfig.URL_CONFIG).append("` is listed under the service.\n\n");
-        appendTable(b, SchemaRegistryClientConfig.CONFIG_DEF, Set.of(ServiceConfig.SCHEMA_REGISTRY_URL_CONFIG));
+        appendTable(b, SchemaRegistryClientConfig.CONFIG_DEF, Set.of(ServiceConfig.SCHEMA_REGISTRY_URL_CONFIG), true);
 
         b.append("## Engine\n\n");
         b.append("The multi-LoRA inference engine: model, adapter tiers, batching, scheduling. The same keys configure the ")
@@ -61,6 +63,13 @@ public final class ConfigurationReference {
         b.append("The OpenAI-compatible HTTP API on the same engine (`online.enabled=true` with `loraq-engine run`, ")
                 .append("always with `loraq-engine serve`): listener, API keys and tenants, limits. See docs/online.md.\n\n");
         b.append(OnlineConfig.DEFINITION.toMarkdownTable()).append('\n');
+
+        b.append("## Batch API\n\n");
+        b.append("The OpenAI Batch HTTP API over Kafka (`loraq batch-api`): listener, API keys, limits, the files topic. ")
+                .append("Set in its properties file (`loraq batch-api -c FILE`) or with `--set KEY=VALUE`, beside the tools' ")
+                .append("connection keys (`bootstrap.servers`, `schema.registry.url`, `kafka.client.*`); environment variables ")
+                .append("do not set these keys. See docs/batch-api.md.\n\n");
+        appendTable(b, BatchApiConfig.CONFIG_DEF, Set.of(), false);
 
         b.append("## Kafka client overrides\n\n");
         b.append("Keys under `").append(ServiceConfig.CONSUMER_PREFIX).append("`, `").append(ServiceConfig.PRODUCER_PREFIX)
@@ -76,15 +85,17 @@ public final class ConfigurationReference {
         return b.toString();
     }
 
-    private static void appendTable(StringBuilder b, ConfigDef def, Set<String> skip) {
-        b.append("| Key | Environment variable | Type | Default | Valid values | Importance | Description |\n");
-        b.append("|---|---|---|---|---|---|---|\n");
+    /** @param env whether the keys are also read from environment variables (a column naming each one) */
+    private static void appendTable(StringBuilder b, ConfigDef def, Set<String> skip, boolean env) {
+        b.append(env ? "| Key | Environment variable | Type | Default | Valid values | Importance | Description |\n"
+                : "| Key | Type | Default | Valid values | Importance | Description |\n");
+        b.append(env ? "|---|---|---|---|---|---|---|\n" : "|---|---|---|---|---|---|\n");
         List<ConfigDef.ConfigKey> keys = List.copyOf(def.configKeys().values());
         for (ConfigDef.ConfigKey key : keys) {
             if (skip.contains(key.name)) {
                 continue;
             }
-            b.append("| `").append(key.name).append("` | `").append(ConfigSources.envName(key.name)).append("` | ")
+            b.append("| `").append(key.name).append(env ? "` | `" + ConfigSources.envName(key.name) + "` | " : "` | ")
                     .append(key.type.name().toLowerCase(Locale.ROOT)).append(" | ")
                     .append(cell(defaultText(key))).append(" | ")
                     .append(cell(key.validator == null ? "" : key.validator.toString())).append(" | ")

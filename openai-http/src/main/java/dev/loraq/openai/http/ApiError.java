@@ -1,4 +1,4 @@
-package dev.loraq.online.protocol;
+package dev.loraq.openai.http;
 
 /**
  * An answer in OpenAI's error shape, {@code {"error": {"message", "type", "param", "code"}}}, with its HTTP status.

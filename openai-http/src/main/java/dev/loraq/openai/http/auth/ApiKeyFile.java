@@ -1,4 +1,4 @@
-package dev.loraq.online.auth;
+package dev.loraq.openai.http.auth;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
-package dev.loraq.online.auth;
+package dev.loraq.openai.http.auth;
 
-import dev.loraq.online.protocol.ApiError;
+import dev.loraq.openai.http.ApiError;
 
 /** The caller behind a request's {@code Authorization} header: {@code Bearer KEY}, looked up in the keys file. */
 public final class Authenticator {

@@ -1,4 +1,4 @@
-package dev.loraq.online.auth;
+package dev.loraq.openai.http.auth;
 
 /**
  * Who sent a request: the tenant its API key acts for, and whether the key is an operator's.
