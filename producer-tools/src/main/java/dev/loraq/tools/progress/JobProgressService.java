@@ -2,40 +2,25 @@ package dev.loraq.tools.progress;
 
 import dev.loraq.schemas.serde.LoraqSerdes;
 import dev.loraq.tools.config.ToolsConfig;
-import dev.loraq.tools.kafka.StreamsStates;
-import java.time.Duration;
+import dev.loraq.tools.kafka.StreamsApplication;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link JobProgressTopology} as a Kafka Streams application with exactly_once_v2 (started by
  * {@code loraq progress-service}). Records that cannot be decoded are logged and skipped, so one bad record does not
  * stop everyone's progress.
  */
-public final class JobProgressService implements AutoCloseable {
+public final class JobProgressService extends StreamsApplication {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobProgressService.class);
-
-    private final KafkaStreams streams;
-    private final String applicationId;
 
     public JobProgressService(ToolsConfig config) {
-        this.applicationId = config.progressApplicationId();
-        this.streams = new KafkaStreams(JobProgressTopology.build(
+        super("job-progress service", config.progressApplicationId(), JobProgressTopology.build(
                 LoraqSerdes.jobManifest(config.registryConfig(), false),
                 LoraqSerdes.completion(config.registryConfig(), false), LoraqSerdes.jobControl(config.registryConfig(), false),
-                config.outputTopicPattern().subscription()),
-                streamsConfig(config));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("job-progress stream thread failed; shutting the client down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+                config.outputTopicPattern().subscription()), streamsConfig(config));
     }
 
     /** The settings of the tools' Streams applications; the usage service starts from them with its own application id. */
@@ -57,25 +42,5 @@ public final class JobProgressService implements AutoCloseable {
         // New tenants' completion topics are found by the pattern subscription on the next metadata refresh.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), (int) config.progressTopicDiscoveryMs());
         return props;
-    }
-
-    public void start() {
-        streams.start();
-        LOG.info("job-progress service started applicationId={}", applicationId);
-    }
-
-    public KafkaStreams.State state() {
-        return streams.state();
-    }
-
-    /** Waits until the application runs (or fails), at most {@code timeout}. */
-    public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return StreamsStates.awaitRunning(streams, timeout);
-    }
-
-    @Override
-    public void close() {
-        streams.close(Duration.ofSeconds(30));
-        LOG.info("job-progress service stopped");
     }
 }
