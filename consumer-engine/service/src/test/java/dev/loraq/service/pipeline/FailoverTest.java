@@ -57,8 +57,17 @@ class FailoverTest {
         Map<String, String> tenantById = fixture.produceJob(300, 64, 1.0f);
         try (EngineService a = EngineService.start(fixture.config("a"), LocalEngine.open(fixture.config("a").engineSettings()));
              EngineService b = EngineService.start(fixture.config("b"), LocalEngine.open(fixture.config("b").engineSettings()))) {
-            Seen progress = fixture.readUntil(60, Duration.ofSeconds(90), Duration.ZERO);
-            assertTrue(progress.completions() < 300, "job finished before the stop; make it longer");
+            // Watched through the services' own counts: a reader must join a group first, and a fast engine can
+            // finish the job before it sees anything.
+            long committed = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (committed < 60 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                committed = (long) (a.metrics().count("loraq.completions", "status", "OK", "code", "")
+                        + b.metrics().count("loraq.completions", "status", "OK", "code", ""));
+            }
+            assertTrue(committed >= 60, "no progress before the stop");
+            assertTrue(committed < 300, "job finished before the stop; make it longer");
             a.close();
             Seen seen = fixture.readUntil(300, Duration.ofSeconds(150));
             fixture.assertExactlyOnce(tenantById, seen);
