@@ -157,7 +157,6 @@ public final class EngineService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         jobControl.stop();
-        jobControlThread.interrupt();
         try {
             jobControlThread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,8 @@ import java.util.stream.Stream;
 @Command(name = "quickstart", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the loraq pipeline end to end on this machine and checks that every request completed exactly once.")
 public final class QuickstartCommand implements Callable<Integer> {
+
+    private static final String PROGRESS_STATE = "progress-state";
 
     private static final List<String> TENANTS = List.of("acme", "globex", "initech");
 
@@ -108,6 +111,8 @@ public final class QuickstartCommand implements Callable<Integer> {
                 stackProps.put(LocalStackConfig.KAFKA_PORT_CONFIG, 0);
                 stackProps.put(LocalStackConfig.REGISTRY_PORT_CONFIG, 0);
                 stack = EmbeddedLocalStack.start(new LocalStackConfig(stackProps));
+                // A new cluster: the Streams state of an earlier run belongs to a cluster that is gone.
+                deleteTree(workDir.resolve(PROGRESS_STATE));
                 bootstrapServers = stack.bootstrapServers();
                 registryUrl = stack.registryUrl();
             }
@@ -117,6 +122,17 @@ public final class QuickstartCommand implements Callable<Integer> {
             if (stack != null) {
                 step("stopping the local stack");
                 stack.close();
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
@@ -140,7 +156,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         Map<String, Object> toolProps = new LinkedHashMap<>();
         toolProps.put(ToolsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         toolProps.put(ToolsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
-        toolProps.put(ToolsConfig.PROGRESS_STATE_DIR_CONFIG, workDir.resolve("progress-state").toString());
+        toolProps.put(ToolsConfig.PROGRESS_STATE_DIR_CONFIG, workDir.resolve(PROGRESS_STATE).toString());
         try (JobProgressService progress = new JobProgressService(new ToolsConfig(toolProps));
              UsageService usage = new UsageService(new ToolsConfig(toolProps));
              Engine engine = Engine.open(engineConfig(modelDir));

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +42,7 @@ public final class JobControlReader implements Runnable {
     private final String workerId;
     private final Clock clock;
     private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private String lastProblem;
 
     public JobControlReader(String topic, Supplier<Consumer<byte[], byte[]>> consumers, Deserializer<JobControl> deserializer,
@@ -52,8 +55,10 @@ public final class JobControlReader implements Runnable {
         this.clock = clock;
     }
 
+    /** Ends the reader within one poll; its consumer closes cleanly (not interrupted, which Kafka logs as an error). */
     public void stop() {
         stopping = true;
+        stopped.countDown();
     }
 
     @Override
@@ -156,9 +161,10 @@ public final class JobControlReader implements Runnable {
         }
     }
 
-    private static void sleep(long ms) {
+    /** Waits before a retry; {@link #stop()} ends the wait at once. */
+    private void sleep(long ms) {
         try {
-            Thread.sleep(ms);
+            stopped.await(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
