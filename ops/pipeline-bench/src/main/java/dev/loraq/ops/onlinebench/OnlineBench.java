@@ -1,5 +1,6 @@
 package dev.loraq.ops.onlinebench;
 
+import dev.loraq.ops.benchrun.IsolatedRun;
 import dev.loraq.engine.Engine;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.model.ModelConfig;
@@ -198,16 +199,7 @@ public final class OnlineBench {
 
     private static Map<String, String> serviceSettings(Settings s, Path modelDir, String bootstrap, String registry,
                                                        String leg) {
-        String run = "obench-" + Long.toString(System.currentTimeMillis(), 36) + "-" + leg;
-        Map<String, String> m = new HashMap<>();
-        m.put(ServiceConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        m.put(ServiceConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-        m.put(ServiceConfig.GROUP_ID_CONFIG, run + "-group");
-        m.put(ServiceConfig.INPUT_TOPIC_CONFIG, run + ".prompts");
-        m.put(ServiceConfig.OUTPUT_TOPIC_PATTERN_CONFIG, run + ".completions.{tenant}");
-        m.put(ServiceConfig.DLQ_TOPIC_CONFIG, run + ".dlq");
-        m.put(ServiceConfig.WORKER_ID_CONFIG, run);
-        m.put(ServiceConfig.METRICS_PORT_CONFIG, "-1");
+        Map<String, String> m = IsolatedRun.settings("obench", leg, bootstrap, registry);
         m.put(ServiceConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         m.put(ServiceConfig.MAX_QUEUED_RECORDS_CONFIG, "512");
         m.putAll(engineSettings(s, modelDir, s.maxNumSeqs()));

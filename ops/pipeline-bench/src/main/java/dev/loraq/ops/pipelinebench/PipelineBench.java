@@ -1,5 +1,6 @@
 package dev.loraq.ops.pipelinebench;
 
+import dev.loraq.ops.benchrun.IsolatedRun;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
@@ -167,16 +168,7 @@ public final class PipelineBench {
 
     private static Map<String, String> serviceSettings(Settings s, Path modelDir, Path adaptersDir, String bootstrapServers,
                                                        String registryUrl, int round) {
-        String run = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-r" + round;
-        Map<String, String> m = new HashMap<>();
-        m.put(ServiceConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        m.put(ServiceConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
-        m.put(ServiceConfig.GROUP_ID_CONFIG, run + "-group");
-        m.put(ServiceConfig.INPUT_TOPIC_CONFIG, run + ".prompts");
-        m.put(ServiceConfig.OUTPUT_TOPIC_PATTERN_CONFIG, run + ".completions.{tenant}");
-        m.put(ServiceConfig.DLQ_TOPIC_CONFIG, run + ".dlq");
-        m.put(ServiceConfig.WORKER_ID_CONFIG, run);
-        m.put(ServiceConfig.METRICS_PORT_CONFIG, "-1");
+        Map<String, String> m = IsolatedRun.settings("bench", "r" + round, bootstrapServers, registryUrl);
         m.put(ServiceConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(s.commitIntervalMs()));
         m.put(ServiceConfig.MAX_QUEUED_RECORDS_CONFIG, Integer.toString(s.maxQueuedRecords()));
         m.put("model.dir", modelDir.toString());
