@@ -22,7 +22,8 @@ final class AdmissionLog implements EngineObserver {
     volatile long minQueueNanos = Long.MAX_VALUE;
     volatile long minTtftNanos = Long.MAX_VALUE;
     private volatile int holdAt = -1;
-    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile CountDownLatch gate = new CountDownLatch(1);
+    private volatile CountDownLatch heldOn;
 
     @Override
     public void admitted(String requestId, RequestClass requestClass, String adapterId, AdapterLoadKind tier, long queueNanos) {
@@ -31,8 +32,10 @@ final class AdmissionLog implements EngineObserver {
         minQueueNanos = Math.min(minQueueNanos, queueNanos);
         if (admitted.size() == holdAt) {
             // Holds the scheduler thread (observers run on it) until the test has queued what it wants ordered.
+            CountDownLatch g = gate;
+            heldOn = g;
             try {
-                released.await(60, TimeUnit.SECONDS);
+                g.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -41,11 +44,27 @@ final class AdmissionLog implements EngineObserver {
 
     /** Makes the scheduler wait, right after the {@code n}-th admission, until {@link #release()}. */
     void holdAfterAdmitting(int n) {
+        gate = new CountDownLatch(1);
         holdAt = n;
     }
 
+    /** Waits until the scheduler is held at the hold last set. */
+    void awaitHeld() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (heldOn != gate) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the scheduler never reached admission " + holdAt + ": " + admitted);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Lets the held scheduler go on. */
     void release() {
-        released.countDown();
+        CountDownLatch g = heldOn;
+        if (g != null) {
+            g.countDown();
+        }
     }
 
     @Override

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RequestClassSchedulingTest {
 
-    private static final int BLOCKER_TOKENS = 400;
+    private static final int BLOCKER_TOKENS = 480;
 
     private static Engine open(int maxNumSeqs, double share, AdmissionLog log) {
         Engine engine = Engine.open(TestModels.config(EngineConfig.MAX_NUM_SEQS, maxNumSeqs,
@@ -39,15 +39,28 @@ class RequestClassSchedulingTest {
         return GenerationRequest.ofTokens(id, null, new int[] {1, 7, 8}, SamplingParams.greedy(maxTokens)).withRequestClass(c);
     }
 
-    /** Fills every sequence with long requests; the scheduler then waits for {@link AdmissionLog#release()}. */
+    /** A long request: from this prompt the tiny test model's greedy output meets no stop token in 480 tokens. */
+    private static GenerationRequest blocker(String id, RequestClass c) {
+        return GenerationRequest.ofTokens(id, null, new int[] {1, 2, 3}, SamplingParams.greedy(BLOCKER_TOKENS)).withRequestClass(c);
+    }
+
+    /**
+     * Fills every sequence with long requests; the scheduler then waits for {@link AdmissionLog#release()}. It is also
+     * held at the first blocker until the others are queued, so none runs ahead of them.
+     */
     private static List<CompletableFuture<GenerationResult>> block(Engine engine, AdmissionLog log, int n, RequestClass c)
             throws InterruptedException {
-        log.holdAfterAdmitting(n);
+        int before = log.admitted.size();
+        log.holdAfterAdmitting(before + 1);
         List<CompletableFuture<GenerationResult>> blockers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            blockers.add(engine.submit(request("blocker-" + i, c, BLOCKER_TOKENS)));
+        blockers.add(engine.submit(blocker("blocker-0", c)));
+        log.awaitHeld();
+        for (int i = 1; i < n; i++) {
+            blockers.add(engine.submit(blocker("blocker-" + i, c)));
         }
-        log.awaitAdmitted(n);
+        log.holdAfterAdmitting(before + n);
+        log.release();
+        log.awaitHeld();
         return blockers;
     }
 
@@ -131,9 +144,9 @@ class RequestClassSchedulingTest {
             log.holdAfterAdmitting(4);
             List<CompletableFuture<GenerationResult>> all = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                all.add(engine.submit(request("batch-" + i, RequestClass.BATCH, BLOCKER_TOKENS)));
+                all.add(engine.submit(blocker("batch-" + i, RequestClass.BATCH)));
             }
-            log.awaitAdmitted(4);
+            log.awaitHeld();
             all.add(engine.submit(request("late", RequestClass.INTERACTIVE, 2)));
             log.release();
             all.get(all.size() - 1).orTimeout(60, TimeUnit.SECONDS).join();
