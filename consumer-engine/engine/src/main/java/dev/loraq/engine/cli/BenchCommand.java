@@ -7,6 +7,7 @@ import dev.loraq.engine.bench.ColdLoadBench;
 import dev.loraq.engine.bench.DecodeBench;
 import dev.loraq.engine.bench.LoraOverheadBench;
 import dev.loraq.engine.bench.MixedVsSerialBench;
+import dev.loraq.engine.bench.PrefillBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,11 +19,11 @@ import java.util.concurrent.Callable;
 /** Runs a benchmark scenario and prints one JSON line of figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark scenario and prints one JSON line of figures (ratios measured side by side in "
-                + "the same run). Scenarios: decode, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity. Synthetic "
+                + "the same run). Scenarios: decode, prefill, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity. Synthetic "
                 + "models are generated once into --work-dir and reused.")
 final class BenchCommand implements Callable<Integer> {
 
-    private static final String SCENARIOS = "decode, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity";
+    private static final String SCENARIOS = "decode, prefill, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity";
 
     @Parameters(index = "0", description = "Scenario: " + SCENARIOS + ".")
     String scenario;
@@ -52,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
             case "decode" -> {
                 DecodeBench.Settings d = DecodeBench.Settings.defaults();
                 yield DecodeBench.run(workDir, new DecodeBench.Settings(presetOr(d.preset()), d.tokens(), d.warmup(), threads));
+            }
+            case "prefill" -> {
+                PrefillBench.Settings d = PrefillBench.Settings.defaults();
+                yield PrefillBench.run(workDir, new PrefillBench.Settings(presetOr(d.preset()), d.promptTokens(),
+                        d.repeats(), d.warmup(), threads));
             }
             case "lora-overhead" -> {
                 LoraOverheadBench.Settings d = LoraOverheadBench.Settings.defaults();

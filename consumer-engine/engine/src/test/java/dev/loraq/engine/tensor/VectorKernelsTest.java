@@ -148,6 +148,29 @@ class VectorKernelsTest {
     }
 
     @Test
+    void wideBf16MatmulShouldMatchScalarAndGiveEachRowTheSameBitsAloneAsInABatch() {
+        // Above 2048 columns the kernel works column block by column block, rows in blocks of 16: 9 weight rows
+        // (a tile and a rest), 2100 columns (a tail at every width) and 20 rows (two row blocks) cross every edge.
+        Random rnd = new Random(9);
+        Bf16Matrix w = randomBf16(rnd, 9, 2100);
+        int n = 20;
+        float[] x = random(rnd, n * w.cols(), 1f);
+        float[] expected = new float[n * w.rows()];
+        float[] batched = new float[n * w.rows()];
+        ScalarKernels.matmul(w, x, n, expected);
+        VectorKernels.matmul(w, x, n, batched);
+        assertClose(expected, batched, 1e-4f, "wide bf16 matmul n=" + n);
+        for (int r = 0; r < n; r++) {
+            float[] alone = new float[w.rows()];
+            VectorKernels.matmul(w, java.util.Arrays.copyOfRange(x, r * w.cols(), (r + 1) * w.cols()), 1, alone);
+            for (int o = 0; o < w.rows(); o++) {
+                assertEquals(Float.floatToIntBits(alone[o]), Float.floatToIntBits(batched[r * w.rows() + o]),
+                        "row " + r + " output " + o + " alone vs in a batch of " + n);
+            }
+        }
+    }
+
+    @Test
     void int8MatmulShouldMatchScalarForOddShapesAndBatches() {
         Random rnd = new Random(8);
         int[][] shapes = {{1, 1}, {5, 31}, {9, 64}, {13, 100}, {4, 172}, {7, 257}, {33, 512}};

@@ -70,6 +70,7 @@ public final class CpuBackend implements ComputeBackend {
     private final float[] cos;
     private final float[] sin;
     private final float[][] scores;
+    private final float[][] matmulScratch;
     private final int maxContext;
 
     // Adapter slots.
@@ -139,6 +140,7 @@ public final class CpuBackend implements ComputeBackend {
         sin = new float[n * headDim / 2];
         maxContext = (int) Math.min(config.maxPositionEmbeddings(), (long) options.kvBlocks() * options.kvBlockSize());
         scores = new float[pool.threads()][maxContext];
+        matmulScratch = new float[pool.threads()][VectorKernels.MATMUL_SCRATCH_FLOATS];
         int slots = options.adapterSlots();
         slotRank = new int[slots];
         slotScale = new float[slots];
@@ -403,7 +405,7 @@ public final class CpuBackend implements ComputeBackend {
     private void matmulPart(int part, int parts, int thread) {
         int rows = jobW.rows();
         VectorKernels.matmul(jobW, xp, jobN, jobY, ComputePool.split(rows, parts, part, 4),
-                ComputePool.split(rows, parts, part + 1, 4));
+                ComputePool.split(rows, parts, part + 1, 4), matmulScratch[thread]);
     }
 
     /** Shrink: t[row][j] = A[j] · x[row]; parts split the rows of the ordered segments. */
