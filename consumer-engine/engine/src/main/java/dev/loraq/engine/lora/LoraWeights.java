@@ -227,8 +227,13 @@ public final class LoraWeights {
             TensorInfo ia = infoA[idx];
             SafetensorsFile.toFloats(file.data(ia), ia.dtype(), packed, aOffset[idx], (int) ia.elementCount());
             TensorInfo ib = infoB[idx];
-            SafetensorsFile.toFloatsTransposed(file.data(ib), ib.dtype(), outFeatures[idx % PROJECTIONS], r, packed,
-                    btOffset[idx]);
+            if (TiledTranspose.handles(ib.dtype(), r)) {
+                TiledTranspose.transpose(file.data(ib), ib.dtype(), outFeatures[idx % PROJECTIONS], r, packed,
+                        btOffset[idx]);
+            } else {
+                SafetensorsFile.toFloatsTransposed(file.data(ib), ib.dtype(), outFeatures[idx % PROJECTIONS], r,
+                        packed, btOffset[idx]);
+            }
         }
         return new LoraWeights(adapterId, config, base.numHiddenLayers(), outFeatures, packed, aOffset, btOffset);
     }
