@@ -17,12 +17,14 @@ import dev.loraq.engine.synth.ModelPreset;
 /**
  * The {@code lora-overhead} scenario: a batch of sequences spread over several adapters (all seven
  * projections) decodes in lock step, and the same batch decodes again with no adapter; reports both
- * throughputs and their ratio (LoRA / base), measured in one run on one backend.
+ * throughputs and their ratio (LoRA / base), measured in one run on one backend: the two legs alternate in
+ * {@link AlternatingRounds} of {@code steps} steps each, and the figures are medians over the rounds.
  */
 public final class LoraOverheadBench {
+    /** @param steps decode steps of each leg in each round */
     public record Settings(String preset, int sequences, int adapters, int rank, int steps, int warmup, int threads) {
         public static Settings defaults() {
-            return new Settings("1b", 32, 8, 16, 5, 2, 0);
+            return new Settings("1b", 32, 8, 16, 3, 2, 0);
         }
     }
 
@@ -39,7 +41,7 @@ public final class LoraOverheadBench {
             loraSlots[i] = i % s.adapters();
             baseSlots[i] = -1;
         }
-        int tokens = s.steps() + s.warmup() + 1;
+        int tokens = s.steps() * AlternatingRounds.MAX_ROUNDS + s.warmup() + 1;
         int kvBlocks = 2 * s.sequences() * (tokens / 16 + 1);
         try (LlamaModel model = LlamaModel.load(dir);
              CpuBackend backend = new CpuBackend(model, new BackendOptions(s.adapters(), s.rank(), kvBlocks, 16,
@@ -48,22 +50,19 @@ public final class LoraOverheadBench {
                 Path adapterDir = BenchModels.adapter(cacheDir, preset, s.rank(), all, a);
                 backend.installAdapter(a, BenchModels.loadAdapter(adapterDir, "bench-" + a, s.rank(), all, model.config()));
             }
-            // Both batches warm up, then their steps alternate so drift (JIT, other load) hits both alike.
             KvBlockAllocator kv = new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks());
             DecodeLoop baseLoop = new DecodeLoop(backend, kv, baseSlots, 1);
             DecodeLoop loraLoop = new DecodeLoop(backend, kv, loraSlots, 1);
             baseLoop.run(s.warmup());
             loraLoop.run(s.warmup());
-            double[] baseSteps = new double[s.steps()];
-            double[] loraSteps = new double[s.steps()];
-            for (int i = 0; i < s.steps(); i++) {
-                baseSteps[i] = baseLoop.run(1)[0];
-                loraSteps[i] = loraLoop.run(1)[0];
-            }
+            AlternatingRounds.Result rounds = AlternatingRounds.run(
+                    () -> DecodeLoop.median(loraLoop.run(s.steps())),
+                    () -> DecodeLoop.median(baseLoop.run(s.steps())),
+                    (loraStep, baseStep) -> baseStep / loraStep);
             baseLoop.release();
             loraLoop.release();
-            double base = s.sequences() / DecodeLoop.median(baseSteps);
-            double lora = s.sequences() / DecodeLoop.median(loraSteps);
+            double base = s.sequences() / rounds.medianSecondSeconds();
+            double lora = s.sequences() / rounds.medianFirstSeconds();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("scenario", "lora-overhead");
             out.put("preset", preset.name());
@@ -74,7 +73,10 @@ public final class LoraOverheadBench {
             out.put("steps", s.steps());
             out.put("baseTokensPerSecond", DecodeLoop.round(base, 2));
             out.put("loraTokensPerSecond", DecodeLoop.round(lora, 2));
-            out.put("loraOverBaseThroughput", DecodeLoop.round(lora / base, 3));
+            // The median of the per-round ratios, not the ratio of the legs' medians: each ratio pairs legs run
+            // back to back.
+            out.put("loraOverBaseThroughput", DecodeLoop.round(rounds.medianRatio(), 3));
+            out.putAll(rounds.figures());
             return out;
         }
     }

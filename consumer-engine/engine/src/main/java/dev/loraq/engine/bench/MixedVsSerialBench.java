@@ -18,13 +18,16 @@ import dev.loraq.engine.synth.ModelPreset;
 /**
  * The {@code mixed-vs-serial} scenario: N adapters x M sequences decode either in one mixed batch (one step
  * serves every adapter) or adapter by adapter in N batches of M run one after another (what a server that
- * cannot mix adapters does). Reports both throughputs, their ratio, and the mixed batch's GFLOP/s.
+ * cannot mix adapters does). Reports both throughputs, their ratio, and the mixed batch's GFLOP/s. The two legs
+ * alternate in {@link AlternatingRounds} of {@code steps} steps each (a serial step is one step of every batch); the
+ * figures are medians over the rounds.
  */
 public final class MixedVsSerialBench {
+    /** @param steps decode steps of each leg in each round */
     public record Settings(String preset, int adapters, int sequencesPerAdapter, int rank, int steps, int warmup,
                            int threads) {
         public static Settings defaults() {
-            return new Settings("1b", 16, 2, 16, 4, 2, 0);
+            return new Settings("1b", 16, 2, 16, 3, 2, 0);
         }
     }
 
@@ -36,7 +39,7 @@ public final class MixedVsSerialBench {
         Path dir = BenchModels.model(cacheDir, preset);
         Set<Projection> all = EnumSet.allOf(Projection.class);
         int rows = s.adapters() * s.sequencesPerAdapter();
-        int tokens = s.steps() + s.warmup() + 1;
+        int tokens = s.steps() * AlternatingRounds.MAX_ROUNDS + s.warmup() + 1;
         int kvBlocks = 2 * rows * (tokens / 16 + 1);
         try (LlamaModel model = LlamaModel.load(dir);
              CpuBackend backend = new CpuBackend(model, new BackendOptions(s.adapters(), s.rank(), kvBlocks, 16, rows,
@@ -59,22 +62,17 @@ public final class MixedVsSerialBench {
                 serial[a] = new DecodeLoop(backend, kv, slots, 1);
                 serial[a].run(s.warmup());
             }
-            // Mixed steps and serial rounds alternate so drift (JIT, other load) hits both alike.
-            double[] mixedSteps = new double[s.steps()];
-            double[] rounds = new double[s.steps()];
-            for (int step = 0; step < s.steps(); step++) {
-                mixedSteps[step] = mixedLoop.run(1)[0];
-                for (DecodeLoop loop : serial) {
-                    rounds[step] += loop.run(1)[0];
-                }
-            }
+            AlternatingRounds.Result rounds = AlternatingRounds.run(
+                    () -> DecodeLoop.median(mixedLoop.run(s.steps())),
+                    () -> serialStep(serial, s.steps()),
+                    (mixedStep, serialStep) -> serialStep / mixedStep);
             mixedLoop.release();
             for (DecodeLoop loop : serial) {
                 loop.release();
             }
-            double mixedStep = DecodeLoop.median(mixedSteps);
-            double serialRound = DecodeLoop.median(rounds);
-            double flops = flopsPerStep(model.config(), rows, s.rank(), s.warmup() + s.steps() / 2);
+            double mixedStep = rounds.medianFirstSeconds();
+            double serialRound = rounds.medianSecondSeconds();
+            double flops = flopsPerStep(model.config(), rows, s.rank(), s.warmup() + rounds.rounds() * s.steps() / 2);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("scenario", "mixed-vs-serial");
             out.put("preset", preset.name());
@@ -83,10 +81,23 @@ public final class MixedVsSerialBench {
             out.put("rank", s.rank());
             out.put("mixedTokensPerSecond", DecodeLoop.round(rows / mixedStep, 2));
             out.put("serialTokensPerSecond", DecodeLoop.round(rows / serialRound, 2));
-            out.put("mixedOverSerialThroughput", DecodeLoop.round(serialRound / mixedStep, 3));
+            // The median of the per-round ratios: each pairs legs run back to back.
+            out.put("mixedOverSerialThroughput", DecodeLoop.round(rounds.medianRatio(), 3));
             out.put("mixedGflopPerSecond", DecodeLoop.round(flops / mixedStep / 1e9, 1));
+            out.putAll(rounds.figures());
             return out;
         }
+    }
+
+    /** The median time of one serial step (one step of every adapter's batch, one after another) over {@code steps}. */
+    private static double serialStep(DecodeLoop[] serial, int steps) {
+        double[] seconds = new double[steps];
+        for (int step = 0; step < steps; step++) {
+            for (DecodeLoop loop : serial) {
+                seconds[step] += loop.run(1)[0];
+            }
+        }
+        return DecodeLoop.median(seconds);
     }
 
     /** Multiply-adds x 2 of one decode step: projections, LoRA shrink/expand, attention, lm_head for every row. */

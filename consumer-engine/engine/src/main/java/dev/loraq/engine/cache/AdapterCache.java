@@ -7,6 +7,7 @@ import dev.loraq.engine.lora.AdapterId;
 import dev.loraq.engine.lora.AdapterLoadException;
 import dev.loraq.engine.lora.AdapterSource;
 import dev.loraq.engine.lora.LoraWeights;
+import dev.loraq.engine.lora.PackedBufferPool;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.observe.EngineObserver;
 import org.slf4j.Logger;
@@ -37,6 +38,11 @@ import java.util.concurrent.Executors;
  * {@link #collectLoads()}: its host copy, a load in flight (its outcome is thrown away) and its slot. A slot still used
  * by running sequences keeps the old weights for them and takes no new ones; it is cleared when the last leaves.
  * The next request for the adapter reads it from the source again.
+ *
+ * <p>Weights gone for good give their packed array to a {@link PackedBufferPool} that later loads fill (a fresh array
+ * costs more than the copy into it). Gone for good means: out of the host tier and in no compute slot, stale ones
+ * included ({@link #retire}); only host weights are ever installed and steps run on this same thread between calls,
+ * so no slot and no step can read such an array again.
  */
 public final class AdapterCache implements AutoCloseable {
 
@@ -56,7 +62,12 @@ public final class AdapterCache implements AutoCloseable {
     private final int maxCpuLoras;
     private final int maxLoraRank;
 
+    /** Packed arrays kept for reuse; the loader fills one array at a time, so two cover a load that starts early. */
+    private static final int RECYCLED_BUFFERS = 2;
+
     private final String[] slotAdapter;
+    /** The weights each slot was given (stale slots included): what no recycled array may be. */
+    private final LoraWeights[] slotWeights;
     private final int[] slotRefs;
     private final long[] slotLastUse;
     private final boolean[] slotPinned;
@@ -74,11 +85,18 @@ public final class AdapterCache implements AutoCloseable {
     private final Set<String> staleLoads = new HashSet<>();
     /** Slots whose adapter was invalidated while sequences used it: served to those only, cleared when free. */
     private final boolean[] slotStale;
+    private final PackedBufferPool buffers;
     private final ExecutorService loader;
     private final AdapterCacheStats stats = new AdapterCacheStats();
     private volatile EngineObserver observer = EngineObserver.NONE;
 
     public AdapterCache(AdapterSource source, ComputeBackend backend, int maxCpuLoras, int maxLoraRank) {
+        this(source, backend, maxCpuLoras, maxLoraRank, new PackedBufferPool(RECYCLED_BUFFERS));
+    }
+
+    /** @param buffers where retired weights' arrays go and loads take them from ({@link PackedBufferPool#none()}: off) */
+    public AdapterCache(AdapterSource source, ComputeBackend backend, int maxCpuLoras, int maxLoraRank,
+                        PackedBufferPool buffers) {
         this.source = source;
         this.backend = backend;
         this.base = backend.config();
@@ -89,6 +107,8 @@ public final class AdapterCache implements AutoCloseable {
         this.maxCpuLoras = maxCpuLoras;
         this.maxLoraRank = maxLoraRank;
         this.slotAdapter = new String[slots];
+        this.slotWeights = new LoraWeights[slots];
+        this.buffers = buffers;
         this.slotRefs = new int[slots];
         this.slotLastUse = new long[slots];
         this.slotPinned = new boolean[slots];
@@ -160,7 +180,7 @@ public final class AdapterCache implements AutoCloseable {
                         "rank " + files.config().rank() + " is above max.lora.rank " + maxLoraRank
                                 + " (" + files.directory() + ")");
             }
-            LoraWeights w = LoraWeights.load(adapterId, files.config(), files.weightsFile(), base);
+            LoraWeights w = LoraWeights.load(adapterId, files.config(), files.weightsFile(), base, buffers);
             return new LoadOutcome(adapterId, w, null, System.nanoTime() - start);
         } catch (RuntimeException e) {
             return new LoadOutcome(adapterId, null, e, System.nanoTime() - start);
@@ -174,6 +194,7 @@ public final class AdapterCache implements AutoCloseable {
             loading.remove(o.adapterId());
             if (staleLoads.remove(o.adapterId())) {
                 log.debug("adapter load discarded adapter={} reason=invalidated while loading", o.adapterId());
+                retire(o.weights());
             } else if (o.failure() != null) {
                 stats.loadFailures.increment();
                 failures.put(o.adapterId(), o.failure());
@@ -200,7 +221,7 @@ public final class AdapterCache implements AutoCloseable {
     private void applyInvalidations() {
         String id;
         while ((id = invalidations.poll()) != null) {
-            host.remove(id);
+            LoraWeights dropped = host.remove(id);
             unused.remove(id);
             failures.remove(id);
             if (loading.containsKey(id)) {
@@ -215,14 +236,40 @@ public final class AdapterCache implements AutoCloseable {
                     slotStale[slot] = true;
                 }
             }
+            retire(dropped);
             log.info("adapter invalidated adapter={} slot={}", id, slot);
         }
     }
 
     private void clearSlot(int slot) {
         backend.clearAdapter(slot);
+        LoraWeights displaced = slotWeights[slot];
         slotAdapter[slot] = null;
+        slotWeights[slot] = null;
         slotStale[slot] = false;
+        retire(displaced);
+    }
+
+    /**
+     * Gives the array of weights that left the host tier or a slot to the buffer pool when they are gone for good: in
+     * no slot and not in the host tier (identity, since a reloaded adapter has new weights under the same id).
+     */
+    private void retire(LoraWeights w) {
+        if (w == null || w.released()) {
+            return;
+        }
+        for (LoraWeights installed : slotWeights) {
+            if (installed == w) {
+                return;
+            }
+        }
+        for (LoraWeights held : host.values()) {
+            if (held == w) {
+                return;
+            }
+        }
+        buffers.give(w.release());
+        log.debug("adapter buffer recycled adapter={} bytes={}", w.adapterId(), w.byteSize());
     }
 
     private void recordDiskLoad(LoadOutcome o) {
@@ -265,11 +312,11 @@ public final class AdapterCache implements AutoCloseable {
         if (slotAdapter[slot] != null) {
             log.debug("adapter evicted from slot adapter={} slot={}", slotAdapter[slot], slot);
             stats.evictions.increment();
-            backend.clearAdapter(slot);
-            slotAdapter[slot] = null;
+            clearSlot(slot);
         }
         long start = System.nanoTime();
         backend.installAdapter(slot, w);
+        slotWeights[slot] = w;
         unused.remove(adapterId);
         long nanos = System.nanoTime() - start;
         slotAdapter[slot] = adapterId;
@@ -346,11 +393,14 @@ public final class AdapterCache implements AutoCloseable {
         host.put(adapterId, w);
         Iterator<Map.Entry<String, LoraWeights>> it = host.entrySet().iterator();
         while (host.size() > maxCpuLoras && it.hasNext()) {
-            String candidate = it.next().getKey();
+            Map.Entry<String, LoraWeights> entry = it.next();
+            String candidate = entry.getKey();
             if (!candidate.equals(adapterId) && slotOf(candidate) < 0) {
+                LoraWeights evicted = entry.getValue(); // not host.get: that would reorder the LRU mid-iteration
                 it.remove();
                 unused.remove(candidate);
                 stats.hostEvictions.increment();
+                retire(evicted);
             }
         }
     }

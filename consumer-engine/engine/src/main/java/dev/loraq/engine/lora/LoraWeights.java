@@ -19,6 +19,9 @@ import dev.loraq.engine.model.TensorInfo;
  * load, so backends reference it from a slot instead of copying (install is O(layers)). One large array
  * rather than hundreds of small ones also keeps the garbage collector from copying it between young
  * generations (G1 places it in its own regions).
+ * {@link #load(String, AdapterConfig, Path, ModelConfig, PackedBufferPool)} may fill a recycled array (of an adapter
+ * gone for good) instead of a fresh one; such an array can be longer than the layout needs, the tail unused.
+ * {@link #release} hands the array back to a pool once nothing reads it any more; the weights are unusable after.
  * The rank limit is not checked here but by {@code ComputeBackend.installAdapter}, which knows its slots.
  */
 public final class LoraWeights {
@@ -30,7 +33,9 @@ public final class LoraWeights {
     private final AdapterConfig config;
     private final int layers;
     private final int[] outFeatures;
-    private final float[] packed;
+    /** Null once {@link #release}d. */
+    private float[] packed;
+    private final long byteSize;
     private final int[] aOffset;
     private final int[] btOffset;
 
@@ -41,6 +46,7 @@ public final class LoraWeights {
         this.layers = layers;
         this.outFeatures = outFeatures;
         this.packed = packed;
+        this.byteSize = 4L * packed.length;
         this.aOffset = aOffset;
         this.btOffset = btOffset;
     }
@@ -123,6 +129,15 @@ public final class LoraWeights {
      * @throws AdapterLoadException SHAPE_MISMATCH, MISSING_TENSOR or BAD_FORMAT, naming adapter, file and tensor
      */
     public static LoraWeights load(String adapterId, AdapterConfig config, Path safetensorsFile, ModelConfig base) {
+        return load(adapterId, config, safetensorsFile, base, PackedBufferPool.none());
+    }
+
+    /**
+     * As {@link #load(String, AdapterConfig, Path, ModelConfig)}, filling a buffer taken from {@code buffers} when one
+     * fits (already touched, so no zeroing or page faults) and a fresh array otherwise.
+     */
+    public static LoraWeights load(String adapterId, AdapterConfig config, Path safetensorsFile, ModelConfig base,
+                                   PackedBufferPool buffers) {
         int n = base.numHiddenLayers() * PROJECTIONS;
         TensorInfo[] infoA = new TensorInfo[n];
         TensorInfo[] infoB = new TensorInfo[n];
@@ -180,7 +195,7 @@ public final class LoraWeights {
                     }
                 }
             }
-            return read(adapterId, config, base, file, infoA, infoB);
+            return read(adapterId, config, base, file, infoA, infoB, buffers);
         }
     }
 
@@ -191,7 +206,7 @@ public final class LoraWeights {
 
     /** Copies the validated tensors out of the mapping into one packed array: A as stored, B transposed. */
     private static LoraWeights read(String adapterId, AdapterConfig config, ModelConfig base, SafetensorsFile file,
-                                    TensorInfo[] infoA, TensorInfo[] infoB) {
+                                    TensorInfo[] infoA, TensorInfo[] infoB, PackedBufferPool buffers) {
         int r = config.rank();
         int n = infoA.length;
         boolean[] targeted = new boolean[n];
@@ -200,7 +215,10 @@ public final class LoraWeights {
         }
         int[] aOffset = new int[n];
         int[] btOffset = new int[n];
-        float[] packed = new float[layout(adapterId, file.path(), r, base, targeted, aOffset, btOffset)];
+        int length = layout(adapterId, file.path(), r, base, targeted, aOffset, btOffset);
+        float[] recycled = buffers.take(length);
+        // A recycled buffer is overwritten wherever the offsets point, so its old contents never show.
+        float[] packed = recycled != null ? recycled : new float[length];
         int[] outFeatures = outFeatures(base);
         for (int idx = 0; idx < n; idx++) {
             if (!targeted[idx]) {
@@ -209,8 +227,13 @@ public final class LoraWeights {
             TensorInfo ia = infoA[idx];
             SafetensorsFile.toFloats(file.data(ia), ia.dtype(), packed, aOffset[idx], (int) ia.elementCount());
             TensorInfo ib = infoB[idx];
-            SafetensorsFile.toFloatsTransposed(file.data(ib), ib.dtype(), outFeatures[idx % PROJECTIONS], r, packed,
-                    btOffset[idx]);
+            if (TiledTranspose.handles(ib.dtype(), r)) {
+                TiledTranspose.transpose(file.data(ib), ib.dtype(), outFeatures[idx % PROJECTIONS], r, packed,
+                        btOffset[idx]);
+            } else {
+                SafetensorsFile.toFloatsTransposed(file.data(ib), ib.dtype(), outFeatures[idx % PROJECTIONS], r,
+                        packed, btOffset[idx]);
+            }
         }
         return new LoraWeights(adapterId, config, base.numHiddenLayers(), outFeatures, packed, aOffset, btOffset);
     }
@@ -254,7 +277,27 @@ public final class LoraWeights {
      * The packed f32 array the offsets point into. Shared, not copied: callers must not write to it.
      */
     public float[] packed() {
-        return packed;
+        float[] p = packed;
+        if (p == null) {
+            throw new IllegalStateException("weights of adapter " + adapterId + " were released to a buffer pool");
+        }
+        return p;
+    }
+
+    /**
+     * Detaches the packed array for reuse by a later load and returns it; every later {@link #packed()} (an install,
+     * a read) fails instead of seeing another adapter's weights. Only its owner (the adapter cache) calls this, once
+     * no compute slot references these weights and none can again.
+     */
+    public float[] release() {
+        float[] p = packed();
+        packed = null;
+        return p;
+    }
+
+    /** Whether {@link #release} was called. */
+    public boolean released() {
+        return packed == null;
     }
 
     /** Offset in {@link #packed()} of A (rank x in, row-major) of a layer's projection, or -1 when not targeted. */
@@ -271,7 +314,7 @@ public final class LoraWeights {
     public float[] a(int layer, Projection p) {
         int idx = layer * PROJECTIONS + p.ordinal();
         // B^T directly follows A in the packed array.
-        return aOffset[idx] < 0 ? null : Arrays.copyOfRange(packed, aOffset[idx], btOffset[idx]);
+        return aOffset[idx] < 0 ? null : Arrays.copyOfRange(packed(), aOffset[idx], btOffset[idx]);
     }
 
     /** B (out x rank, row-major, as PEFT stores it) of a layer's projection as a fresh copy, or null. */
@@ -282,12 +325,12 @@ public final class LoraWeights {
         }
         int out = outFeatures[p.ordinal()];
         float[] b = new float[rank() * out];
-        transpose(packed, off, rank(), out, b, 0);
+        transpose(packed(), off, rank(), out, b, 0);
         return b;
     }
 
-    /** Heap bytes of the f32 matrices. */
+    /** Heap bytes of the packed array (a recycled one may be a little longer than the matrices). */
     public long byteSize() {
-        return 4L * packed.length;
+        return byteSize;
     }
 }

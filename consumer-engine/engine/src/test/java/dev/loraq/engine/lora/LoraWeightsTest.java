@@ -1,7 +1,9 @@
 package dev.loraq.engine.lora;
 
 import dev.loraq.engine.model.Projection;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -195,5 +197,45 @@ class LoraWeightsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldFillARecycledBufferWithTheSameWeightsAsAFreshOne() {
+        Set<Projection> targets = EnumSet.of(Projection.Q, Projection.DOWN);
+        Path a = dir.resolve("recycled");
+        SyntheticAdapterWriter.write(a, BASE, 4, 8, targets, 5, DType.BF16);
+        Path file = a.resolve(SyntheticAdapterWriter.WEIGHTS_FILE);
+        LoraWeights fresh = LoraWeights.load("a", config(4, targets), file, BASE);
+        // A used buffer a little longer than needed, full of another adapter's values.
+        float[] used = new float[fresh.packed().length + 7];
+        java.util.Arrays.fill(used, Float.NaN);
+        PackedBufferPool pool = new PackedBufferPool(1);
+        pool.give(used);
+        LoraWeights recycled = LoraWeights.load("a", config(4, targets), file, BASE, pool);
+        assertSame(used, recycled.packed());
+        assertEquals(0, pool.size());
+        for (int l = 0; l < BASE.numHiddenLayers(); l++) {
+            for (Projection p : targets) {
+                assertArrayEquals(fresh.a(l, p), recycled.a(l, p), "A of layer " + l + " " + p);
+                assertArrayEquals(fresh.b(l, p), recycled.b(l, p), "B of layer " + l + " " + p);
+                assertEquals(fresh.aOffset(l, p), recycled.aOffset(l, p));
+                assertEquals(fresh.bTransposedOffset(l, p), recycled.bTransposedOffset(l, p));
+            }
+        }
+    }
+
+    @Test
+    void shouldBeUnusableOnceItsBufferIsReleased() {
+        Set<Projection> targets = EnumSet.of(Projection.V);
+        Path a = dir.resolve("released");
+        SyntheticAdapterWriter.write(a, BASE, 4, 8, targets, 5, DType.F32);
+        LoraWeights w = LoraWeights.load("a", config(4, targets), a.resolve(SyntheticAdapterWriter.WEIGHTS_FILE), BASE);
+        float[] packed = w.packed();
+        assertSame(packed, w.release());
+        assertTrue(w.released());
+        IllegalStateException e = assertThrows(IllegalStateException.class, w::packed);
+        assertTrue(e.getMessage().contains("adapter a"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> w.a(0, Projection.V));
+        assertThrows(IllegalStateException.class, w::release);
     }
 }
