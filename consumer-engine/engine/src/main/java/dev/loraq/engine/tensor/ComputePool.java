@@ -19,6 +19,7 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private static final long SPIN_NANOS = 200_000;
+    private static final int SPINS_BEFORE_YIELD = 100;
     private static final int PARTS_PER_THREAD = 4;
 
     private final int threads;
@@ -84,8 +85,9 @@ public final class ComputePool implements AutoCloseable {
             }
         }
         work(gen, 0);
+        int spins = 0;
         while (donePart.get() != parts) {
-            Thread.onSpinWait();
+            spins = pause(spins);
         }
         job = null;
         Throwable t = failure;
@@ -130,9 +132,10 @@ public final class ComputePool implements AutoCloseable {
         long seen = 0;
         while (true) {
             long spinStart = System.nanoTime();
+            int spins = 0;
             while (generation == seen && !closed) {
                 if (System.nanoTime() - spinStart < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    spins = pause(spins);
                 } else {
                     synchronized (waitingLock) {
                         waiting[index - 1] = true;
@@ -151,6 +154,21 @@ public final class ComputePool implements AutoCloseable {
             seen = generation;
             work(seen, index);
         }
+    }
+
+    /**
+     * One turn of a busy wait: a spin hint for the first turns, then a yield. When the cores are shared (the Kafka
+     * clients and broker beside the engine, other processes), the part being waited for may belong to a descheduled
+     * thread: spinning would hold the core it needs for a whole time slice, yielding hands it over. With idle cores
+     * a yield returns at once, so the wait stays short.
+     */
+    private static int pause(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+            return spins + 1;
+        }
+        Thread.yield();
+        return spins;
     }
 
     /** Splits [0, total) into {@code parts} ranges aligned to {@code align}; returns the start of range p. */

@@ -1,6 +1,8 @@
 package dev.loraq.ops.pipelinebench;
 
 import dev.loraq.ops.benchrun.IsolatedRun;
+import dev.loraq.engine.Engine;
+import dev.loraq.engine.EngineStats;
 import dev.loraq.engine.config.EngineConfig;
 import dev.loraq.engine.model.Projection;
 import dev.loraq.engine.model.ModelConfig;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,6 +64,13 @@ public final class PipelineBench {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineBench.class);
     private static final List<String> TENANTS = List.of("acme", "globex", "initech");
+    private static final int MIN_WARM_UP_ROUNDS = 1;
+    private static final int MAX_WARM_UP_ROUNDS = 8;
+    /** Warm-up ends once compilation took at most this share of a round's wall-clock time. */
+    private static final double SETTLED_JIT_SHARE = 0.1;
+    /** The steady window: from the moment this share of the results were out to the moment that share were. */
+    private static final double STEADY_FROM = 0.1;
+    private static final double STEADY_TO = 0.9;
 
     /** Workload and sizes of one run. */
     public record Settings(String preset, int requests, int adapters, int maxTokens, int partitions, int maxNumSeqs,
@@ -80,26 +91,33 @@ public final class PipelineBench {
         prepareModel(modelDir, adaptersDir, s);
         List<PromptRequest> workload = workload(s);
 
-        // Untimed warm-up on its own engine, so that neither timed leg pays for JIT compilation.
-        Leg warmUp = engineAlone(serviceSettings(s, modelDir, adaptersDir, bootstrapServers, registryUrl, 0),
-                workload.subList(0, Math.min(workload.size(), 500)));
-        LOG.info("warm-up done seconds={}", round(warmUp.seconds));
-        // Legs alternate over the rounds, so that load from elsewhere on the machine falls on both alike.
-        List<Double> engineSeconds = new ArrayList<>();
-        List<Double> pipelineSeconds = new ArrayList<>();
-        long engineTokens = 0;
-        long pipelineTokens = 0;
-        for (int round = 1; round <= s.rounds(); round++) {
-            Map<String, String> settings = serviceSettings(s, modelDir, adaptersDir, bootstrapServers, registryUrl, round);
-            Leg engine = engineAlone(settings, workload);
-            Leg pipeline = throughKafka(settings, s, workload, bootstrapServers, registryUrl);
-            engineTokens = engine.tokens;
-            pipelineTokens = pipeline.tokens;
-            engineSeconds.add(engine.seconds);
-            pipelineSeconds.add(pipeline.seconds);
+        // Untimed warm-up rounds of both legs, each on its own engine, until the JIT has settled: the clients' and
+        // (embedded) broker's code paths need it as much as the engine's, and on a small machine C2 keeps compiling
+        // for a minute or more; a timed leg that still pays for compilation measures the compiler, not the pipeline.
+        int warmUpRounds = 0;
+        double jitShare = 1;
+        while (warmUpRounds < MAX_WARM_UP_ROUNDS && (warmUpRounds < MIN_WARM_UP_ROUNDS || jitShare > SETTLED_JIT_SHARE)) {
+            warmUpRounds++;
+            Map<String, String> warmUpSettings = serviceSettings(s, modelDir, adaptersDir, bootstrapServers, registryUrl,
+                    "w" + warmUpRounds);
+            Leg engine = engineAlone(warmUpSettings, workload);
+            Leg pipeline = throughKafka(warmUpSettings, s, workload, bootstrapServers, registryUrl);
+            jitShare = (engine.usage.jitMs() + pipeline.usage.jitMs()) / (1000 * (engine.seconds + pipeline.seconds));
+            LOG.info("warm-up round={} engineSeconds={} pipelineSeconds={} jitShare={}", warmUpRounds, round(engine.seconds),
+                    round(pipeline.seconds), round(jitShare));
         }
-        double engine = median(engineSeconds);
-        double pipeline = median(pipelineSeconds);
+        // Legs alternate over the rounds, so that load from elsewhere on the machine falls on both alike.
+        List<Leg> engineLegs = new ArrayList<>();
+        List<Leg> pipelineLegs = new ArrayList<>();
+        for (int round = 1; round <= s.rounds(); round++) {
+            Map<String, String> settings = serviceSettings(s, modelDir, adaptersDir, bootstrapServers, registryUrl, "r" + round);
+            engineLegs.add(engineAlone(settings, workload));
+            pipelineLegs.add(throughKafka(settings, s, workload, bootstrapServers, registryUrl));
+        }
+        double engine = medianOf(engineLegs, Leg::seconds);
+        double pipeline = medianOf(pipelineLegs, Leg::seconds);
+        long engineTokens = engineLegs.getLast().tokens();
+        long pipelineTokens = pipelineLegs.getLast().tokens();
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "pipeline");
@@ -113,19 +131,64 @@ public final class PipelineBench {
         out.put("max_queued_records", s.maxQueuedRecords());
         out.put("commit_interval_ms", s.commitIntervalMs());
         out.put("rounds", s.rounds());
+        out.put("warm_up_rounds", warmUpRounds);
+        out.put("warm_up_last_jit_share", round(jitShare));
         out.put("engine_completion_tokens", engineTokens);
         out.put("pipeline_completion_tokens", pipelineTokens);
-        out.put("engine_seconds_median", round(engine));
+        out.put("engine_seconds_median", engine);
         out.put("engine_rps", round(s.requests() / engine));
         out.put("engine_tokens_per_s", round(engineTokens / engine));
-        out.put("pipeline_seconds_median", round(pipeline));
+        out.put("pipeline_seconds_median", pipeline);
         out.put("pipeline_rps", round(s.requests() / pipeline));
         out.put("pipeline_tokens_per_s", round(pipelineTokens / pipeline));
         out.put("ratio", round(engine / pipeline));
         out.put("goal_ratio", 0.95);
-        out.put("engine_seconds_by_round", engineSeconds.stream().map(PipelineBench::round).toList());
-        out.put("pipeline_seconds_by_round", pipelineSeconds.stream().map(PipelineBench::round).toList());
+        // The sustained rate, without the first fetch and the last transaction, which a short leg pays in full.
+        double engineSteady = medianOf(engineLegs, Leg::steadySeconds);
+        double pipelineSteady = medianOf(pipelineLegs, Leg::steadySeconds);
+        out.put("steady_window", STEADY_FROM + "-" + STEADY_TO + " of results");
+        out.put("engine_steady_rps", round((STEADY_TO - STEADY_FROM) * s.requests() / engineSteady));
+        out.put("pipeline_steady_rps", round((STEADY_TO - STEADY_FROM) * s.requests() / pipelineSteady));
+        out.put("steady_ratio", round(engineSteady / pipelineSteady));
+        // Where the CPU went: on a shared machine the wall-clock ratio moves with other load, the CPU per request less.
+        double engineCpu = medianOf(engineLegs, leg -> leg.usage().cpuMsExcludingJit() / s.requests());
+        double pipelineCpu = medianOf(pipelineLegs, leg -> leg.usage().cpuMsExcludingJit() / s.requests());
+        out.put("engine_cpu_ms_per_request", engineCpu);
+        out.put("pipeline_cpu_ms_per_request", pipelineCpu);
+        out.put("cpu_ratio", round(engineCpu / pipelineCpu));
+        out.put("engine_step_seconds", medianOf(engineLegs, leg -> leg.batching().scheduler().stepSeconds()));
+        out.put("pipeline_step_seconds", medianOf(pipelineLegs, leg -> leg.batching().scheduler().stepSeconds()));
+        out.put("engine_mean_adapters_per_step", medianOf(engineLegs, leg -> leg.batching().scheduler().meanAdaptersPerBatch()));
+        out.put("pipeline_mean_adapters_per_step", medianOf(pipelineLegs, leg -> leg.batching().scheduler().meanAdaptersPerBatch()));
+        out.put("pipeline_starved_share", medianOf(pipelineLegs, leg -> leg.input().starvedShare()));
+        out.put("pipeline_mean_waiting", medianOf(pipelineLegs, leg -> leg.input().meanWaiting()));
+        out.put("engine_seconds_by_round", byRound(engineLegs, Leg::seconds));
+        out.put("pipeline_seconds_by_round", byRound(pipelineLegs, Leg::seconds));
+        out.put("engine_jit_ms_by_round", byRound(engineLegs, leg -> leg.usage().jitMs()));
+        out.put("pipeline_jit_ms_by_round", byRound(pipelineLegs, leg -> leg.usage().jitMs()));
+        out.put("engine_gc_ms_by_round", byRound(engineLegs, leg -> leg.usage().gcMs()));
+        out.put("pipeline_gc_ms_by_round", byRound(pipelineLegs, leg -> leg.usage().gcMs()));
         return out;
+    }
+
+    private static String describe(EngineStats s) {
+        return "steps=" + s.scheduler().steps() + " stepSeconds=" + round(s.scheduler().stepSeconds()) + " meanBatch="
+                + round(s.scheduler().meanBatchSize()) + " meanAdaptersPerStep=" + round(s.scheduler().meanAdaptersPerBatch())
+                + " warmHits=" + s.adapters().warmHits() + " hostHits=" + s.adapters().hostHits() + " diskLoads="
+                + s.adapters().diskLoads();
+    }
+
+    private static int maxNumSeqs(ServiceConfig config) {
+        return Integer.parseInt(config.engineSettings().get(EngineConfig.MAX_NUM_SEQS));
+    }
+
+    private static List<Double> byRound(List<Leg> legs, ToDoubleFunction<Leg> figure) {
+        return legs.stream().map(leg -> round(figure.applyAsDouble(leg))).toList();
+    }
+
+    /** The median over the rounds of one figure of a leg. */
+    private static double medianOf(List<Leg> legs, ToDoubleFunction<Leg> figure) {
+        return round(median(legs.stream().map(figure::applyAsDouble).toList()));
     }
 
     private static double median(List<Double> values) {
@@ -134,7 +197,22 @@ public final class PipelineBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private record Leg(double seconds, long tokens) {
+    /**
+     * One timed leg: {@code seconds} from the first request in to the last result out, {@code steadySeconds} from the
+     * moment a tenth of the results were out to the moment nine tenths were (the sustained rate, without the start of
+     * the leg and its last transaction), and what it cost the JVM.
+     */
+    private record Leg(double seconds, double steadySeconds, long tokens, LegUsage usage, EngineStats batching,
+                       InputWatch.Input input) {
+    }
+
+    /** Seconds between the STEADY_FROM and STEADY_TO quantiles of the results' arrival times (nanoTime). */
+    private static double steadySeconds(long[] doneAt) {
+        long[] sorted = doneAt.clone();
+        Arrays.sort(sorted);
+        int from = (int) Math.floor(STEADY_FROM * (sorted.length - 1));
+        int to = (int) Math.ceil(STEADY_TO * (sorted.length - 1));
+        return (sorted[to] - sorted[from]) / 1e9;
     }
 
     private static void prepareModel(Path modelDir, Path adaptersDir, Settings s) throws IOException {
@@ -167,8 +245,8 @@ public final class PipelineBench {
     }
 
     private static Map<String, String> serviceSettings(Settings s, Path modelDir, Path adaptersDir, String bootstrapServers,
-                                                       String registryUrl, int round) {
-        Map<String, String> m = IsolatedRun.settings("bench", "r" + round, bootstrapServers, registryUrl);
+                                                       String registryUrl, String run) {
+        Map<String, String> m = IsolatedRun.settings("bench", run, bootstrapServers, registryUrl);
         m.put(ServiceConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(s.commitIntervalMs()));
         m.put(ServiceConfig.MAX_QUEUED_RECORDS_CONFIG, Integer.toString(s.maxQueuedRecords()));
         m.put("model.dir", modelDir.toString());
@@ -183,21 +261,34 @@ public final class PipelineBench {
     }
 
     /** All requests submitted at once to a fresh engine, timed until the last result. */
-    private static Leg engineAlone(Map<String, String> settings, List<PromptRequest> workload) {
+    private static Leg engineAlone(Map<String, String> settings, List<PromptRequest> workload) throws InterruptedException {
         ServiceConfig config = ConfigSources.load(null, settings, Map.of());
-        try (InferenceEngine engine = LocalEngine.open(config.engineSettings())) {
+        Engine opened = Engine.open(new EngineConfig(config.engineSettings()));
+        try (InferenceEngine engine = LocalEngine.wrap(opened)) {
+            LegUsage.Mark usage = LegUsage.mark();
+            InputWatch watch = InputWatch.start(opened, maxNumSeqs(config));
             long start = System.nanoTime();
             List<CompletableFuture<InferenceResult>> futures = new ArrayList<>(workload.size());
+            long[] doneAt = new long[workload.size()];
             for (int i = 0; i < workload.size(); i++) {
-                futures.add(engine.submit(RequestTranslation.toInference("engine-" + i, workload.get(i))));
+                int index = i;
+                futures.add(engine.submit(RequestTranslation.toInference("engine-" + i, workload.get(i))).thenApply(result -> {
+                    doneAt[index] = System.nanoTime();
+                    return result;
+                }));
             }
             long tokens = 0;
             for (CompletableFuture<InferenceResult> future : futures) {
                 tokens += future.join().completionTokens();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("engine leg done requests={} seconds={} tokens={}", workload.size(), round(seconds), tokens);
-            return new Leg(seconds, tokens);
+            LegUsage used = usage.since();
+            double steady = steadySeconds(doneAt);
+            InputWatch.Input input = watch.stop();
+            EngineStats batching = opened.stats();
+            LOG.info("engine leg done requests={} seconds={} steadySeconds={} tokens={} {} {} {}", workload.size(), round(seconds),
+                    round(steady), tokens, used, describe(batching), input);
+            return new Leg(seconds, steady, tokens, used, batching, input);
         }
     }
 
@@ -249,7 +340,8 @@ public final class PipelineBench {
         readerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         readerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         readerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        try (EngineService service = EngineService.start(config, LocalEngine.open(config.engineSettings()));
+        Engine opened = Engine.open(new EngineConfig(config.engineSettings()));
+        try (EngineService service = EngineService.start(config, LocalEngine.wrap(opened));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
              KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProps);
              AvroDeserializer<Completion> deserializer = new AvroDeserializer<>(Completion.class)) {
@@ -262,12 +354,15 @@ public final class PipelineBench {
             if (!service.isReady()) {
                 throw new IllegalStateException("the service did not join its group within 60 s: " + service.failure());
             }
+            LegUsage.Mark usage = LegUsage.mark();
+            InputWatch watch = InputWatch.start(opened, maxNumSeqs(config));
             long start = System.nanoTime();
             for (ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
             }
             producer.flush();
             Set<String> seen = new HashSet<>();
+            long[] doneAt = new long[workload.size()];
             long tokens = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (seen.size() < workload.size()) {
@@ -278,13 +373,19 @@ public final class PipelineBench {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(20))) {
                     Completion completion = deserializer.deserialize(record.topic(), record.value());
                     if (completion.getRequestId().startsWith("bench-") && seen.add(completion.getRequestId())) {
+                        doneAt[seen.size() - 1] = System.nanoTime();
                         tokens += completion.getUsage().getCompletionTokens();
                     }
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("pipeline leg done requests={} seconds={} tokens={}", workload.size(), round(seconds), tokens);
-            return new Leg(seconds, tokens);
+            LegUsage used = usage.since();
+            double steady = steadySeconds(doneAt);
+            InputWatch.Input input = watch.stop();
+            EngineStats batching = opened.stats();
+            LOG.info("pipeline leg done requests={} seconds={} steadySeconds={} tokens={} {} {} {}", workload.size(), round(seconds),
+                    round(steady), tokens, used, describe(batching), input);
+            return new Leg(seconds, steady, tokens, used, batching, input);
         }
     }
 
