@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -47,6 +48,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-queue-wait-ms", description = "affinity: aging bound of the affinity policy.")
     Long maxQueueWaitMs;
 
+    @Option(names = "--batches", split = ",", description = "batch-sweep: batch sizes to measure. Default: 1,2,4,8,16,32.")
+    List<Integer> batches;
+
+    @Option(names = "--adapter-counts", split = ",", description = "batch-sweep: numbers of distinct adapters in a batch. "
+            + "Default: 1,4,16.")
+    List<Integer> adapterCounts;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> figures = switch (scenario) {
@@ -71,8 +79,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             case "batch-sweep" -> {
                 BatchSweepBench.Settings d = BatchSweepBench.Settings.defaults();
-                yield BatchSweepBench.run(workDir, new BatchSweepBench.Settings(presetOr(d.preset()), d.batches(),
-                        d.adapters(), d.rank(), d.steps(), d.warmup(), threads));
+                yield BatchSweepBench.run(workDir, new BatchSweepBench.Settings(presetOr(d.preset()),
+                        batches != null ? batches : d.batches(), adapterCounts != null ? adapterCounts : d.adapters(), d.rank(),
+                        d.steps(), d.warmup(), threads));
             }
             case "cold-load" -> {
                 ColdLoadBench.Settings d = ColdLoadBench.Settings.defaults();
