@@ -64,8 +64,6 @@ public final class PipelineBench {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineBench.class);
     private static final List<String> TENANTS = List.of("acme", "globex", "initech");
-    private static final int MIN_WARM_UP_ROUNDS = 1;
-    private static final int MAX_WARM_UP_ROUNDS = 8;
     /** Warm-up ends once compilation took at most this share of a round's wall-clock time. */
     private static final double SETTLED_JIT_SHARE = 0.1;
     /** The steady window: from the moment this share of the results were out to the moment that share were. */
@@ -74,9 +72,9 @@ public final class PipelineBench {
 
     /** Workload and sizes of one run. */
     public record Settings(String preset, int requests, int adapters, int maxTokens, int partitions, int maxNumSeqs,
-                           int maxLoras, int maxQueuedRecords, long commitIntervalMs, int rounds, long seed) {
+                           int maxLoras, int maxQueuedRecords, long commitIntervalMs, int rounds, int maxWarmUpRounds, long seed) {
         public static Settings defaults() {
-            return new Settings("tiny", 2000, 20, 8, 4, 32, 8, 512, 100, 3, 7);
+            return new Settings("tiny", 2000, 20, 8, 4, 32, 8, 512, 100, 3, 8, 7);
         }
     }
 
@@ -96,7 +94,7 @@ public final class PipelineBench {
         // for a minute or more; a timed leg that still pays for compilation measures the compiler, not the pipeline.
         int warmUpRounds = 0;
         double jitShare = 1;
-        while (warmUpRounds < MAX_WARM_UP_ROUNDS && (warmUpRounds < MIN_WARM_UP_ROUNDS || jitShare > SETTLED_JIT_SHARE)) {
+        while (warmUpRounds < s.maxWarmUpRounds() && (warmUpRounds == 0 || jitShare > SETTLED_JIT_SHARE)) {
             warmUpRounds++;
             Map<String, String> warmUpSettings = serviceSettings(s, modelDir, adaptersDir, bootstrapServers, registryUrl,
                     "w" + warmUpRounds);

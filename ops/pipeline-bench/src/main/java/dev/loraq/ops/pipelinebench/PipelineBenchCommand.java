@@ -67,6 +67,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "Timed rounds; each runs both legs, and medians are reported. Default: 3.")
     int rounds = D.rounds();
 
+    @Option(names = "--max-warm-up-rounds", description = "Untimed rounds of both legs before the timed ones: they stop once "
+            + "compilation took at most a tenth of a round's time, or after this many (at least 1). Default: 8.")
+    int maxWarmUpRounds = D.maxWarmUpRounds();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -77,7 +81,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             return 2;
         }
         PipelineBench.Settings settings = new PipelineBench.Settings(preset, requests, adapters, maxTokens, partitions,
-                maxNumSeqs, maxLoras, maxQueuedRecords, commitIntervalMs, rounds, D.seed());
+                maxNumSeqs, maxLoras, maxQueuedRecords, commitIntervalMs, rounds, Math.max(1, maxWarmUpRounds), D.seed());
         Map<String, Object> figures;
         if (bootstrapServers != null) {
             figures = PipelineBench.run(workDir, settings, bootstrapServers, registryUrl);

@@ -25,7 +25,7 @@ class PipelineBenchTest {
         cli.setOut(new PrintWriter(out));
         int exit = cli.execute("--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
                 stack.registryUrl(), "--work-dir", dir.toString(), "--requests", "90", "--adapters", "6", "--max-tokens", "4",
-                "--rounds", "1");
+                "--rounds", "1", "--max-warm-up-rounds", "1");
         assertEquals(0, exit, out.toString());
         String[] lines = out.toString().strip().split("\n");
         assertEquals(1, lines.length, "one JSON line expected: " + out);
@@ -39,6 +39,13 @@ class PipelineBenchTest {
         double ratio = figures.get("engine_seconds_median").asDouble() / figures.get("pipeline_seconds_median").asDouble();
         // Medians are printed rounded to 1 ms, so allow for that.
         assertEquals(ratio, figures.get("ratio").asDouble(), 0.02 * ratio + 0.002, lines[0]);
+        assertEquals(1, figures.get("warm_up_rounds").asInt(), lines[0]);
+        // The steady window covers 80% of the results, so it is shorter than the leg and yields a higher rate.
+        assertTrue(figures.get("pipeline_steady_rps").asDouble() >= figures.get("pipeline_rps").asDouble() * 0.8, lines[0]);
+        assertTrue(figures.get("engine_cpu_ms_per_request").asDouble() > 0, lines[0]);
+        assertTrue(figures.get("pipeline_cpu_ms_per_request").asDouble() > 0, lines[0]);
+        double starved = figures.get("pipeline_starved_share").asDouble();
+        assertTrue(starved >= 0 && starved <= 1, lines[0]);
     }
 
     @Test
