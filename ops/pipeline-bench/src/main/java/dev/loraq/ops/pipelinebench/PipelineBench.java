@@ -169,6 +169,19 @@ public final class PipelineBench {
         return out;
     }
 
+    /** Ends a leg that started at {@code start} (nanoTime): its figures, logged on one line. */
+    private static Leg finish(String name, long start, long[] doneAt, long tokens, LegUsage.Mark usage, InputWatch watch,
+                              Engine engine) throws InterruptedException {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LegUsage used = usage.since();
+        double steady = steadySeconds(doneAt);
+        InputWatch.Input input = watch.stop();
+        EngineStats batching = engine.stats();
+        LOG.info("{} leg done requests={} seconds={} steadySeconds={} tokens={} {} {} {}", name, doneAt.length, round(seconds),
+                round(steady), tokens, used, describe(batching), input);
+        return new Leg(seconds, steady, tokens, used, batching, input);
+    }
+
     private static String describe(EngineStats s) {
         return "steps=" + s.scheduler().steps() + " stepSeconds=" + round(s.scheduler().stepSeconds()) + " meanBatch="
                 + round(s.scheduler().meanBatchSize()) + " meanAdaptersPerStep=" + round(s.scheduler().meanAdaptersPerBatch())
@@ -279,14 +292,7 @@ public final class PipelineBench {
             for (CompletableFuture<InferenceResult> future : futures) {
                 tokens += future.join().completionTokens();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            LegUsage used = usage.since();
-            double steady = steadySeconds(doneAt);
-            InputWatch.Input input = watch.stop();
-            EngineStats batching = opened.stats();
-            LOG.info("engine leg done requests={} seconds={} steadySeconds={} tokens={} {} {} {}", workload.size(), round(seconds),
-                    round(steady), tokens, used, describe(batching), input);
-            return new Leg(seconds, steady, tokens, used, batching, input);
+            return finish("engine", start, doneAt, tokens, usage, watch, opened);
         }
     }
 
@@ -376,14 +382,7 @@ public final class PipelineBench {
                     }
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            LegUsage used = usage.since();
-            double steady = steadySeconds(doneAt);
-            InputWatch.Input input = watch.stop();
-            EngineStats batching = opened.stats();
-            LOG.info("pipeline leg done requests={} seconds={} steadySeconds={} tokens={} {} {} {}", workload.size(), round(seconds),
-                    round(steady), tokens, used, describe(batching), input);
-            return new Leg(seconds, steady, tokens, used, batching, input);
+            return finish("pipeline", start, doneAt, tokens, usage, watch, opened);
         }
     }
 
