@@ -128,7 +128,7 @@ public final class NativeKernels {
             }
             try (InputStream in = NativeKernels.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
-                    return new Library(Optional.empty(), 0, "library not in this build (built without gcc?)");
+                    return new Library(Optional.empty(), 0, "no library in this build: gcc missing at build time?");
                 }
                 // SymbolLookup needs a file: a private copy, deleted at exit (the mapping stays valid after).
                 Path file = Files.createTempFile(Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"))),
