@@ -138,59 +138,29 @@ KERNEL void loraq_matmul_bf16(const uint16_t *w, int rows, int cols, const float
     for (; o < row_end; o++) bf16_single_row(w, rows, cols, full, xp, n, y, o);
 }
 
-/* The interleaved byte k of every int lane as a sign-extended int converted to f32 (exact). */
-INLINE_KERNEL __m512 int8_lane_byte(__m512i v, const int k) {
+/* The interleaved byte k of every int lane, sign-extended (two shifts) and converted to f32 (exact). */
+INLINE_KERNEL __m512 int8_lane_byte_shift(__m512i v, const int k) {
     return _mm512_cvtepi32_ps(_mm512_srai_epi32(k == 3 ? v : _mm512_slli_epi32(v, 24 - 8 * k), 24));
 }
 
 /*
- * R activation rows (1 or 2) against one int8 weight row over its full chunks: each chunk holds two blocks,
- * each block's 32 products are summed and then scaled once. Widened quants serve both rows.
+ * The same value in one VNNI instruction: vpdpbusd sums the four u8 x s8 products of each int lane, and a selector
+ * holding 1 in byte k and 0 elsewhere leaves exactly the sign-extended byte k. Same result as the shifts.
  */
-INLINE_KERNEL void int8_row(const int8_t *q, const float *sc, const float *x, size_t cols, int full,
-                            float *out, const int R) {
-    __m512 acc[2][2];
-    for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-    for (int c = 0; c < full; c += INT8_CHUNK) {
-        __m512i v = _mm512_loadu_si512(q + c);
-        __m512 f0 = int8_lane_byte(v, 0), f1 = int8_lane_byte(v, 1);
-        __m512 f2 = int8_lane_byte(v, 2), f3 = int8_lane_byte(v, 3);
-        __m512 s0 = _mm512_set1_ps(sc[c / INT8_BLOCK]), s1 = _mm512_set1_ps(sc[c / INT8_BLOCK + 1]);
-        for (int r = 0; r < R; r++) {
-            const float *xr = x + r * cols + c;
-            __m512 t0 = _mm512_fmadd_ps(f1, _mm512_loadu_ps(xr + 16), _mm512_mul_ps(f0, _mm512_loadu_ps(xr)));
-            __m512 t1 = _mm512_fmadd_ps(f3, _mm512_loadu_ps(xr + 48), _mm512_mul_ps(f2, _mm512_loadu_ps(xr + 32)));
-            acc[r][0] = _mm512_fmadd_ps(t0, s0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(t1, s1, acc[r][1]);
-        }
-    }
-    for (int r = 0; r < R; r++) {
-        const float *xr = x + r * cols;
-        float s = _mm512_reduce_add_ps(_mm512_add_ps(acc[r][0], acc[r][1]));
-        for (size_t c = full; c < cols; c++) s += q[c] * xr[c] * sc[c / INT8_BLOCK];
-        out[r] = s;
-    }
+static inline __attribute__((target("avx512f,avx512vnni"), always_inline)) __m512 int8_lane_byte_vnni(__m512i v, const int k) {
+    return _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi32(1 << (8 * k)), v));
 }
 
-/* y[r*rows + o] = W[o] . x[r] for o in [row_start, row_end), r in [0, n); quants interleaved for 16 lanes. */
-KERNEL void loraq_matmul_int8(const int8_t *quants, const float *scales, int rows, int cols, const float *x,
-                              int n, float *y, int row_start, int row_end) {
-    const int full = cols - cols % INT8_CHUNK;
-    const int blocks = (cols + INT8_BLOCK - 1) / INT8_BLOCK;
-    float out[2];
-    /* One weight row at a time for all activation rows: the row (a few KB) stays in L1. */
-    for (int o = row_start; o < row_end; o++) {
-        const int8_t *q = quants + (size_t) o * cols;
-        const float *sc = scales + (size_t) o * blocks;
-        int r = 0;
-        for (; r + 2 <= n; r += 2) {
-            int8_row(q, sc, x + (size_t) r * cols, cols, full, out, 2);
-            y[(size_t) r * rows + o] = out[0];
-            y[(size_t) (r + 1) * rows + o] = out[1];
-        }
-        if (r < n) {
-            int8_row(q, sc, x + (size_t) r * cols, cols, full, out, 1);
-            y[(size_t) r * rows + o] = out[0];
-        }
-    }
-}
+/* Two variants of the int8 matmul that differ only in how a quant becomes an f32 (bit-identical results). */
+#define INT8_SUFFIX
+#define INT8_TARGET "avx512f"
+#define INT8_LANE_BYTE int8_lane_byte_shift
+#include "loraq_kernels_int8.inc"
+#undef INT8_SUFFIX
+#undef INT8_TARGET
+#undef INT8_LANE_BYTE
+
+#define INT8_SUFFIX _vnni
+#define INT8_TARGET "avx512f,avx512vnni"
+#define INT8_LANE_BYTE int8_lane_byte_vnni
+#include "loraq_kernels_int8.inc"

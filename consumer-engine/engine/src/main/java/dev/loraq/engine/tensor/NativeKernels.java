@@ -26,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * the reference.
  *
  * <p>System property {@value #PROPERTY}: {@code auto} (default) uses them when the library loaded and the CPU
- * has AVX-512F; {@code off} keeps the Java kernels. Read once per JVM, like the vector width.
+ * has AVX-512F, with VNNI for int8 widening where the CPU has it; {@code avx512f} the same without VNNI (the
+ * plain path, for tests and measurements on a VNNI CPU); {@code off} keeps the Java kernels. Read once per JVM,
+ * like the vector width.
  */
 public final class NativeKernels {
-    /** System property choosing the kernels: {@code auto} or {@code off}. */
+    /** System property choosing the kernels: {@code auto}, {@code avx512f} or {@code off}. */
     public static final String PROPERTY = "loraq.native.kernels";
     /** The lane count the native layouts are made for (512-bit vectors of f32). */
     public static final int LANES = 16;
@@ -43,13 +45,23 @@ public final class NativeKernels {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeKernels.class);
     private static final Library LIBRARY = Library.load();
-    private static final boolean ACTIVE = !"off".equalsIgnoreCase(System.getProperty(PROPERTY, "auto").trim())
-            && LIBRARY.handles().isPresent() && (LIBRARY.features() & AVX512F) != 0;
+    private static final String MODE = mode();
+    private static final boolean ACTIVE = !MODE.equals("off") && LIBRARY.handles().isPresent()
+            && (LIBRARY.features() & AVX512F) != 0;
+    private static final boolean INT8_VNNI = ACTIVE && MODE.equals("auto") && (LIBRARY.features() & AVX512_VNNI) != 0;
     // Static finals, so that C2 binds the downcalls as constants (null when the library did not load).
     private static final MethodHandle BF16 = LIBRARY.handles().map(Handles::bf16).orElse(null);
-    private static final MethodHandle INT8 = LIBRARY.handles().map(Handles::int8).orElse(null);
+    private static final MethodHandle INT8 = LIBRARY.handles().map(INT8_VNNI ? Handles::int8Vnni : Handles::int8).orElse(null);
 
     private NativeKernels() {
+    }
+
+    private static String mode() {
+        String mode = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("avx512f") && !mode.equals("off")) {
+            throw new IllegalArgumentException(PROPERTY + " must be auto, avx512f or off, not " + mode);
+        }
+        return mode;
     }
 
     /** Whether the library loaded here (whatever the property says). */
@@ -65,9 +77,9 @@ public final class NativeKernels {
     /** One line for the logs: which matmul kernels run and why. */
     public static String describe() {
         if (ACTIVE) {
-            return "native (" + featureNames(LIBRARY.features()) + ")";
+            return "native (cpu " + featureNames(LIBRARY.features()) + "; int8 widening " + (INT8_VNNI ? "vnni" : "shifts") + ")";
         }
-        return "java (" + LIBRARY.why(System.getProperty(PROPERTY, "auto")) + ")";
+        return "java (" + LIBRARY.why(MODE) + ")";
     }
 
     /** y[r * rows + o] = W[o] · x[r], o in [rowStart, rowEnd), x prepared for 16 lanes. Only when active. */
@@ -101,8 +113,8 @@ public final class NativeKernels {
         return sb.isEmpty() ? "no avx-512" : sb.toString();
     }
 
-    /** The two downcalls, bound once. */
-    private record Handles(MethodHandle bf16, MethodHandle int8) {
+    /** The downcalls, bound once: int8Vnni only differs from int8 in how it widens quants (same results). */
+    private record Handles(MethodHandle bf16, MethodHandle int8, MethodHandle int8Vnni) {
     }
 
     /**
@@ -110,8 +122,8 @@ public final class NativeKernels {
      * missing, for {@link #describe()}.
      */
     private record Library(Optional<Handles> handles, int features, String missing) {
-        String why(String property) {
-            if ("off".equalsIgnoreCase(property.trim())) {
+        String why(String mode) {
+            if (mode.equals("off")) {
                 return PROPERTY + "=off";
             }
             if (handles.isEmpty()) {
@@ -146,9 +158,10 @@ public final class NativeKernels {
                 ValueLayout i32 = ValueLayout.JAVA_INT;
                 MethodHandle bf16 = linker.downcallHandle(lib.findOrThrow("loraq_matmul_bf16"),
                         FunctionDescriptor.ofVoid(ptr, i32, i32, ptr, i32, ptr, i32, i32), critical);
-                MethodHandle int8 = linker.downcallHandle(lib.findOrThrow("loraq_matmul_int8"),
-                        FunctionDescriptor.ofVoid(ptr, ptr, i32, i32, ptr, i32, ptr, i32, i32), critical);
-                return new Library(Optional.of(new Handles(bf16, int8)), features, "");
+                FunctionDescriptor int8Call = FunctionDescriptor.ofVoid(ptr, ptr, i32, i32, ptr, i32, ptr, i32, i32);
+                MethodHandle int8 = linker.downcallHandle(lib.findOrThrow("loraq_matmul_int8"), int8Call, critical);
+                MethodHandle int8Vnni = linker.downcallHandle(lib.findOrThrow("loraq_matmul_int8_vnni"), int8Call, critical);
+                return new Library(Optional.of(new Handles(bf16, int8, int8Vnni)), features, "");
             } catch (Throwable t) {
                 LOG.warn("native kernels not loaded, using the Java kernels", t);
                 return new Library(Optional.empty(), 0, "load failed: " + t);

@@ -66,7 +66,11 @@ class VectorKernelsTest {
         assertEquals(nativeExpected(System.getProperty(NativeKernels.PROPERTY)), NativeKernels.active(), NativeKernels.describe());
         assertEquals(NativeKernels.active() ? NativeKernels.LANES : VectorKernels.species().length(),
                 VectorKernels.int8Lanes(), "int8 matrices are interleaved for the kernels that run");
-        assertTrue(NativeKernels.describe().startsWith(NativeKernels.active() ? "native (avx512f" : "java ("),
+        String widening = "auto".equals(System.getProperty(NativeKernels.PROPERTY, "auto"))
+                && cpuFlags().contains("avx512_vnni") ? "vnni" : "shifts";
+        assertTrue(NativeKernels.describe().startsWith(NativeKernels.active()
+                ? "native (cpu avx512f" : "java ("), NativeKernels.describe());
+        assertEquals(NativeKernels.active(), NativeKernels.describe().endsWith("; int8 widening " + widening + ")"),
                 NativeKernels.describe());
     }
 

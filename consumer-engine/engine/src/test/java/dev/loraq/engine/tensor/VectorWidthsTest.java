@@ -25,8 +25,8 @@ class VectorWidthsTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         for (int bits = 64; bits <= maxBits; bits *= 2) {
             // Each width with the Java matmuls and with the native ones (where built: they use their own
-            // 16-lane layouts at every width, prepared by VectorKernels).
-            for (String kernels : List.of("off", "auto")) {
+            // 16-lane layouts at every width, prepared by VectorKernels), with and without VNNI for int8.
+            for (String kernels : List.of("off", "avx512f", "auto")) {
                 List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
                         "--enable-native-access=ALL-UNNAMED", "-D" + VectorKernels.BITS_PROPERTY + "=" + bits,
                         "-D" + NativeKernels.PROPERTY + "=" + kernels,
@@ -38,7 +38,7 @@ class VectorWidthsTest {
                 String where = bits + " bits, " + NativeKernels.PROPERTY + "=" + kernels;
                 assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM at " + where + " timed out");
                 assertEquals(0, p.exitValue(), "kernel tests failed at " + where + ":\n" + output);
-                boolean nativeMatmuls = kernels.equals("auto") && VectorKernelsTest.nativeExpected(kernels);
+                boolean nativeMatmuls = VectorKernelsTest.nativeExpected(kernels);
                 assertTrue(output.contains("kernel tests passed at " + bits + " bits, matmul "
                         + (nativeMatmuls ? "native" : "java")), output);
             }
