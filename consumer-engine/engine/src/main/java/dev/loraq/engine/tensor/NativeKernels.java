@@ -142,12 +142,16 @@ public final class NativeKernels {
                 if (in == null) {
                     return new Library(Optional.empty(), 0, "no library in this build: gcc missing at build time?");
                 }
-                // SymbolLookup needs a file: a private copy, deleted at exit (the mapping stays valid after).
+                // SymbolLookup needs a file: a private copy, deleted once loaded (the mapping outlives the name).
                 Path file = Files.createTempFile(Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"))),
                         "libloraq_kernels", ".so");
-                file.toFile().deleteOnExit();
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                SymbolLookup lib = SymbolLookup.libraryLookup(file, Arena.global());
+                SymbolLookup lib;
+                try {
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                    lib = SymbolLookup.libraryLookup(file, Arena.global());
+                } finally {
+                    Files.deleteIfExists(file);
+                }
                 Linker linker = Linker.nativeLinker();
                 int features = (int) linker.downcallHandle(lib.findOrThrow("loraq_features"),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT)).invokeExact();
