@@ -36,12 +36,12 @@ public final class NativeKernels {
     /** The lane count the native layouts are made for (512-bit vectors of f32). */
     public static final int LANES = 16;
     /** Where the build puts the library on the class path. */
-    static final String RESOURCE = "/dev/loraq/engine/tensor/native/linux-x86_64/libloraq_kernels.so";
+    private static final String RESOURCE = "/dev/loraq/engine/tensor/native/linux-x86_64/libloraq_kernels.so";
 
-    static final int AVX512F = 1;
-    static final int AVX512BW = 2;
-    static final int AVX512_BF16 = 4;
-    static final int AVX512_VNNI = 8;
+    // loraq_features() bits, in this order: avx512f, avx512bw, avx512_bf16, avx512_vnni.
+    private static final String[] FEATURES = {"avx512f", "avx512bw", "avx512_bf16", "avx512_vnni"};
+    private static final int AVX512F = 1;
+    private static final int AVX512_VNNI = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeKernels.class);
     private static final Library LIBRARY = Library.load();
@@ -102,12 +102,11 @@ public final class NativeKernels {
         }
     }
 
-    static String featureNames(int features) {
+    private static String featureNames(int features) {
         StringBuilder sb = new StringBuilder();
-        String[] names = {"avx512f", "avx512bw", "avx512_bf16", "avx512_vnni"};
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < FEATURES.length; i++) {
             if ((features & (1 << i)) != 0) {
-                sb.append(sb.isEmpty() ? "" : ",").append(names[i]);
+                sb.append(sb.isEmpty() ? "" : ",").append(FEATURES[i]);
             }
         }
         return sb.isEmpty() ? "no avx-512" : sb.toString();
