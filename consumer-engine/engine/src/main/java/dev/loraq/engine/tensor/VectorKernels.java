@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * same even/odd order ({@link #prepareActivations}), so the inner loop has no shuffles at all.
  *
  * <p>The matmuls dispatch to {@link NativeKernels} when those are active; the layouts are then the native
- * ones (16 lanes) at every width, see {@link #bf16ActivationLanes()} and {@link #int8Lanes()}.
+ * ones (16 lanes) at every width, see {@link #layoutLanes()}.
  */
 public final class VectorKernels {
     /** System property that overrides the vector width in bits (64, 128, 256, 512); tests use it per JVM. */
@@ -47,8 +47,7 @@ public final class VectorKernels {
     public static final int MATMUL_SCRATCH_FLOATS = ROW_BLOCK * 2 * TILE * LANES;
     private static final float TWO_POW_M24 = 0x1.0p-24f;
     private static final boolean NATIVE = NativeKernels.active();
-    private static final int BF16_ACTIVATION_LANES = NATIVE ? NativeKernels.LANES : LANES;
-    private static final int INT8_LANES = NATIVE ? NativeKernels.LANES : LANES;
+    private static final int LAYOUT_LANES = NATIVE ? NativeKernels.LANES : LANES;
 
     private VectorKernels() {
     }
@@ -66,14 +65,12 @@ public final class VectorKernels {
         return F;
     }
 
-    /** Lanes of the even/odd order of bf16 activations: the native kernels' when active, else the species'. */
-    public static int bf16ActivationLanes() {
-        return BF16_ACTIVATION_LANES;
-    }
-
-    /** Lanes int8 matrices are interleaved for in this JVM ({@link Int8Matrix#quantize(WeightMatrix, Arena)}). */
-    public static int int8Lanes() {
-        return INT8_LANES;
+    /**
+     * Lanes the matmul layouts are made for in this JVM (the even/odd order of bf16 activations, the interleave of
+     * {@link Int8Matrix#quantize(WeightMatrix, Arena)}): the native kernels' when active, else the species'.
+     */
+    public static int layoutLanes() {
+        return LAYOUT_LANES;
     }
 
     public static float dot(float[] a, int aOff, float[] bArr, int bOff, int n) {
@@ -194,7 +191,7 @@ public final class VectorKernels {
             System.arraycopy(x, 0, xp, 0, n * cols);
             return;
         }
-        int lanes = BF16_ACTIVATION_LANES;
+        int lanes = LAYOUT_LANES;
         int chunk = 2 * lanes;
         int full = cols - cols % chunk;
         for (int r = 0; r < n; r++) {

@@ -65,7 +65,7 @@ class VectorKernelsTest {
         }
         assertEquals(nativeExpected(System.getProperty(NativeKernels.PROPERTY)), NativeKernels.active(), NativeKernels.describe());
         assertEquals(NativeKernels.active() ? NativeKernels.LANES : VectorKernels.species().length(),
-                VectorKernels.int8Lanes(), "int8 matrices are interleaved for the kernels that run");
+                VectorKernels.layoutLanes(), "bf16 activations and int8 matrices are laid out for the kernels that run");
         String widening = "auto".equals(System.getProperty(NativeKernels.PROPERTY, "auto"))
                 && cpuFlags().contains("avx512_vnni") ? "vnni" : "shifts";
         assertTrue(NativeKernels.describe().startsWith(NativeKernels.active()
