@@ -209,7 +209,7 @@ class VectorKernelsTest {
         ScalarKernels.matmul(w, x, n, expected);
         VectorKernels.matmul(w, x, n, batched);
         assertClose(expected, batched, 1e-4f, "wide bf16 matmul n=" + n);
-        assertEachRowGetsTheSameBitsAloneAsInTheBatch(w, x, n, batched);
+        assertEachRowGetsTheSameBitsAloneAsInTheBatch(true, w, x, n, batched);
     }
 
     @Test
@@ -222,18 +222,30 @@ class VectorKernelsTest {
             float[] x = random(rnd, n * m.cols(), 1f);
             float[] batched = new float[n * m.rows()];
             VectorKernels.matmul(m, x, n, batched);
-            assertEachRowGetsTheSameBitsAloneAsInTheBatch(m, x, n, batched);
+            assertEachRowGetsTheSameBitsAloneAsInTheBatch(NativeKernels.active(), m, x, n, batched);
         }
     }
 
-    private static void assertEachRowGetsTheSameBitsAloneAsInTheBatch(WeightMatrix w, float[] x, int n, float[] batched) {
+    private static void assertEachRowGetsTheSameBitsAloneAsInTheBatch(boolean bits, WeightMatrix w, float[] x, int n,
+                                                                      float[] batched) {
         for (int r = 0; r < n; r++) {
             float[] alone = new float[w.rows()];
             VectorKernels.matmul(w, Arrays.copyOfRange(x, r * w.cols(), (r + 1) * w.cols()), 1, alone);
-            for (int o = 0; o < w.rows(); o++) {
-                assertEquals(Float.floatToIntBits(alone[o]), Float.floatToIntBits(batched[r * w.rows() + o]),
-                        w.getClass().getSimpleName() + " row " + r + " output " + o + " alone vs in a batch of " + n);
-            }
+            assertSameBits(bits, alone, Arrays.copyOfRange(batched, r * w.rows(), (r + 1) * w.rows()),
+                    w.getClass().getSimpleName() + " row " + r + " alone vs in a batch of " + n);
+        }
+    }
+
+    /**
+     * Bit-equal outputs where {@code bits}; else within 1e-6. The Java int8 kernel's reduceLanes adds in another
+     * order once C2 compiles it, so the same call can differ in the last bit between an early and a later run;
+     * the native kernels have one compiled form and are held to the bits.
+     */
+    private static void assertSameBits(boolean bits, float[] expected, float[] actual, String what) {
+        if (bits) {
+            assertArrayEquals(expected, actual, what);
+        } else {
+            assertClose(expected, actual, 1e-6f, what);
         }
     }
 
@@ -255,7 +267,7 @@ class VectorKernelsTest {
             for (int i = 0; i + 1 < cuts.length; i++) {
                 VectorKernels.matmul(m, xp, n, parts, cuts[i], cuts[i + 1], scratch);
             }
-            assertArrayEquals(whole, parts, m.getClass().getSimpleName() + " in parts " + Arrays.toString(cuts));
+            assertSameBits(NativeKernels.active(), whole, parts, m.getClass().getSimpleName() + " in parts " + Arrays.toString(cuts));
         }
     }
 
