@@ -10,6 +10,7 @@ import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
 import dev.loraq.engine.synth.ModelPreset;
+import dev.loraq.engine.tensor.NativeKernels;
 
 /**
  * The {@code decode} scenario: one sequence decoding greedily from an empty context, base model, in BF16 and
@@ -34,6 +35,7 @@ public final class DecodeBench {
         out.put("scenario", "decode");
         out.put("preset", preset.name());
         out.put("tokens", s.tokens());
+        out.put("matmul", NativeKernels.describe());
         for (WeightFormat format : WeightFormat.values()) {
             try (LlamaModel model = LlamaModel.load(dir);
                  CpuBackend backend = new CpuBackend(model, new BackendOptions(1, 16,

@@ -13,6 +13,7 @@ import dev.loraq.engine.kv.KvBlockAllocator;
 import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.WeightFormat;
 import dev.loraq.engine.synth.ModelPreset;
+import dev.loraq.engine.tensor.NativeKernels;
 
 /**
  * The {@code prefill} scenario: one sequence's prompt of {@code promptTokens} tokens processed in one step from
@@ -36,6 +37,7 @@ public final class PrefillBench {
         out.put("scenario", "prefill");
         out.put("preset", preset.name());
         out.put("promptTokens", s.promptTokens());
+        out.put("matmul", NativeKernels.describe());
         int blockSize = 16;
         int blocks = (s.promptTokens() + blockSize - 1) / blockSize + 1;
         for (WeightFormat format : WeightFormat.values()) {

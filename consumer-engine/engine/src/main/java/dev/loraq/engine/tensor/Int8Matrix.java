@@ -56,9 +56,9 @@ public record Int8Matrix(MemorySegment quants, MemorySegment scales, int rows, i
         }
     }
 
-    /** Quantizes any weight matrix (typically bf16) into a new int8 matrix for this JVM's vector width. */
+    /** Quantizes any weight matrix (typically bf16) into a new int8 matrix for this JVM's matmul kernels. */
     public static Int8Matrix quantize(WeightMatrix source, Arena arena) {
-        return quantize(source, arena, VectorKernels.species().length());
+        return quantize(source, arena, VectorKernels.layoutLanes());
     }
 
     /** Quantizes into a new int8 matrix allocated in {@code arena}, interleaved for {@code lanes}. */

@@ -1,5 +1,6 @@
 package dev.loraq.engine.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -19,6 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>bf16 matmul: one IntVector load holds 2L bf16 weights; shifting left 16 gives the even elements as
  * f32, masking the high half gives the odd ones. The activations are permuted once per matmul into the
  * same even/odd order ({@link #prepareActivations}), so the inner loop has no shuffles at all.
+ *
+ * <p>The matmuls dispatch to {@link NativeKernels} when those are active; the layouts are then the native
+ * ones (16 lanes) at every width, see {@link #layoutLanes()}.
  */
 public final class VectorKernels {
     /** System property that overrides the vector width in bits (64, 128, 256, 512); tests use it per JVM. */
@@ -42,6 +46,8 @@ public final class VectorKernels {
     /** Floats of per-thread scratch {@link #matmul(WeightMatrix, float[], int, float[], int, int, float[])} needs. */
     public static final int MATMUL_SCRATCH_FLOATS = ROW_BLOCK * 2 * TILE * LANES;
     private static final float TWO_POW_M24 = 0x1.0p-24f;
+    private static final boolean NATIVE = NativeKernels.active();
+    private static final int LAYOUT_LANES = NATIVE ? NativeKernels.LANES : LANES;
 
     private VectorKernels() {
     }
@@ -57,6 +63,14 @@ public final class VectorKernels {
     /** The float species every kernel in this JVM uses. */
     public static VectorSpecies<Float> species() {
         return F;
+    }
+
+    /**
+     * Lanes the matmul layouts are made for in this JVM (the even/odd order of bf16 activations, the interleave of
+     * {@link Int8Matrix#quantize(WeightMatrix, Arena)}): the native kernels' when active, else the species'.
+     */
+    public static int layoutLanes() {
+        return LAYOUT_LANES;
     }
 
     public static float dot(float[] a, int aOff, float[] bArr, int bOff, int n) {
@@ -177,14 +191,15 @@ public final class VectorKernels {
             System.arraycopy(x, 0, xp, 0, n * cols);
             return;
         }
-        int chunk = 2 * LANES;
+        int lanes = LAYOUT_LANES;
+        int chunk = 2 * lanes;
         int full = cols - cols % chunk;
         for (int r = 0; r < n; r++) {
             int base = r * cols;
             for (int c = 0; c < full; c += chunk) {
-                for (int j = 0; j < LANES; j++) {
+                for (int j = 0; j < lanes; j++) {
                     xp[base + c + j] = x[base + c + 2 * j];
-                    xp[base + c + LANES + j] = x[base + c + 2 * j + 1];
+                    xp[base + c + lanes + j] = x[base + c + 2 * j + 1];
                 }
             }
             System.arraycopy(x, base + full, xp, base + full, cols - full);
@@ -198,7 +213,10 @@ public final class VectorKernels {
      */
     public static void matmul(WeightMatrix w, float[] xp, int n, float[] y, int rowStart, int rowEnd, float[] scratch) {
         switch (w) {
+            case Bf16Matrix m when NATIVE -> NativeKernels.matmulBf16(m, xp, n, y, rowStart, rowEnd);
             case Bf16Matrix m -> matmulBf16(m, xp, n, y, rowStart, rowEnd, scratch);
+            case Int8Matrix m when NATIVE && m.lanes() == NativeKernels.LANES ->
+                    NativeKernels.matmulInt8(m, xp, n, y, rowStart, rowEnd);
             case Int8Matrix m -> matmulInt8(m, xp, n, y, rowStart, rowEnd);
         }
     }

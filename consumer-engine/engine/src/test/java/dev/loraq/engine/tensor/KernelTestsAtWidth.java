@@ -26,6 +26,7 @@ public final class KernelTestsAtWidth {
             out.println("kernel tests FAILED at " + bits + " bits");
             System.exit(1);
         }
-        out.println("kernel tests passed at " + bits + " bits: " + summary.getTestsSucceededCount() + " tests");
+        out.println("kernel tests passed at " + bits + " bits, matmul " + NativeKernels.describe() + ": "
+                + summary.getTestsSucceededCount() + " tests");
     }
 }

@@ -1,12 +1,19 @@
 package dev.loraq.engine.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +30,48 @@ class VectorKernelsTest {
     @AfterAll
     static void closeArena() {
         ARENA.close();
+    }
+
+    /**
+     * Whether a JVM with {@value NativeKernels#PROPERTY} = kernelsProperty should run the native matmuls: not off, a build that ran the native-kernels
+     * profile with gcc on the PATH (so the library must be in the class path), Linux x86-64, and an AVX-512F CPU.
+     */
+    static boolean nativeExpected(String kernelsProperty) {
+        return !"off".equals(kernelsProperty) && nativeBuilt() && cpuFlags().contains("avx512f");
+    }
+
+    private static boolean nativeBuilt() {
+        boolean gcc = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "gcc")));
+        return Boolean.getBoolean("loraq.native.built") && gcc && System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64");
+    }
+
+    private static List<String> cpuFlags() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))).orElse(List.of());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void shouldRunTheNativeMatmulsWhereTheyWereBuiltAndTheCpuHasAvx512UnlessSwitchedOff() {
+        // A build with gcc must not silently fall back to the Java kernels (a broken .so or a lost resource).
+        if (nativeBuilt()) {
+            assertTrue(NativeKernels.loaded(), "gcc is here and the native profile ran, the library should load: "
+                    + NativeKernels.describe());
+        }
+        assertEquals(nativeExpected(System.getProperty(NativeKernels.PROPERTY)), NativeKernels.active(), NativeKernels.describe());
+        assertEquals(NativeKernels.active() ? NativeKernels.LANES : VectorKernels.species().length(),
+                VectorKernels.layoutLanes(), "bf16 activations and int8 matrices are laid out for the kernels that run");
+        String widening = "auto".equals(System.getProperty(NativeKernels.PROPERTY, "auto"))
+                && cpuFlags().contains("avx512_vnni") ? "vnni" : "shifts";
+        assertTrue(NativeKernels.describe().startsWith(NativeKernels.active()
+                ? "native (cpu avx512f" : "java ("), NativeKernels.describe());
+        assertEquals(NativeKernels.active(), NativeKernels.describe().endsWith("; int8 widening " + widening + ")"),
+                NativeKernels.describe());
     }
 
     @Test
@@ -160,13 +209,65 @@ class VectorKernelsTest {
         ScalarKernels.matmul(w, x, n, expected);
         VectorKernels.matmul(w, x, n, batched);
         assertClose(expected, batched, 1e-4f, "wide bf16 matmul n=" + n);
+        assertEachRowGetsTheSameBitsAloneAsInTheBatch(true, w, x, n, batched);
+    }
+
+    @Test
+    void narrowBf16AndInt8MatmulsShouldGiveEachRowTheSameBitsAloneAsInABatch() {
+        // Batches of 2 and more rows share widened weights in the native kernels; a row's result must not move.
+        Random rnd = new Random(10);
+        Bf16Matrix w = randomBf16(rnd, 9, 300);
+        for (WeightMatrix m : new WeightMatrix[] {w, Int8Matrix.quantize(w, ARENA), Int8Matrix.quantize(randomBf16(rnd, 6, 2100), ARENA)}) {
+            int n = 7;
+            float[] x = random(rnd, n * m.cols(), 1f);
+            float[] batched = new float[n * m.rows()];
+            VectorKernels.matmul(m, x, n, batched);
+            assertEachRowGetsTheSameBitsAloneAsInTheBatch(NativeKernels.active(), m, x, n, batched);
+        }
+    }
+
+    private static void assertEachRowGetsTheSameBitsAloneAsInTheBatch(boolean bits, WeightMatrix w, float[] x, int n,
+                                                                      float[] batched) {
         for (int r = 0; r < n; r++) {
             float[] alone = new float[w.rows()];
-            VectorKernels.matmul(w, java.util.Arrays.copyOfRange(x, r * w.cols(), (r + 1) * w.cols()), 1, alone);
-            for (int o = 0; o < w.rows(); o++) {
-                assertEquals(Float.floatToIntBits(alone[o]), Float.floatToIntBits(batched[r * w.rows() + o]),
-                        "row " + r + " output " + o + " alone vs in a batch of " + n);
+            VectorKernels.matmul(w, Arrays.copyOfRange(x, r * w.cols(), (r + 1) * w.cols()), 1, alone);
+            assertSameBits(bits, alone, Arrays.copyOfRange(batched, r * w.rows(), (r + 1) * w.rows()),
+                    w.getClass().getSimpleName() + " row " + r + " alone vs in a batch of " + n);
+        }
+    }
+
+    /**
+     * Bit-equal outputs where {@code bits}; else within 1e-6. The Java int8 kernel's reduceLanes adds in another
+     * order once C2 compiles it, so the same call can differ in the last bit between an early and a later run;
+     * the native kernels have one compiled form and are held to the bits.
+     */
+    private static void assertSameBits(boolean bits, float[] expected, float[] actual, String what) {
+        if (bits) {
+            assertArrayEquals(expected, actual, what);
+        } else {
+            assertClose(expected, actual, 1e-6f, what);
+        }
+    }
+
+    @Test
+    void matmulOverOutputRowPartsShouldEqualTheWholeMatmul() {
+        // The backend splits output rows over threads at multiples of 4; parts here start off the tile grid too.
+        Random rnd = new Random(11);
+        Bf16Matrix w = randomBf16(rnd, 23, 2100);
+        for (WeightMatrix m : new WeightMatrix[] {w, Int8Matrix.quantize(w, ARENA)}) {
+            int n = 3;
+            float[] x = random(rnd, n * m.cols(), 1f);
+            float[] whole = new float[n * m.rows()];
+            VectorKernels.matmul(m, x, n, whole);
+            float[] xp = new float[x.length];
+            VectorKernels.prepareActivations(m, x, n, xp);
+            float[] parts = new float[whole.length];
+            float[] scratch = new float[VectorKernels.MATMUL_SCRATCH_FLOATS];
+            int[] cuts = {0, 4, 5, 13, 23};
+            for (int i = 0; i + 1 < cuts.length; i++) {
+                VectorKernels.matmul(m, xp, n, parts, cuts[i], cuts[i + 1], scratch);
             }
+            assertSameBits(NativeKernels.active(), whole, parts, m.getClass().getSimpleName() + " in parts " + Arrays.toString(cuts));
         }
     }
 

@@ -15,6 +15,7 @@ import dev.loraq.engine.model.LlamaModel;
 import dev.loraq.engine.model.ModelConfig;
 import dev.loraq.engine.model.RotaryEmbedding;
 import dev.loraq.engine.tensor.ComputePool;
+import dev.loraq.engine.tensor.NativeKernels;
 import dev.loraq.engine.tensor.VectorKernels;
 import dev.loraq.engine.tensor.WeightMatrix;
 
@@ -158,8 +159,9 @@ public final class CpuBackend implements ComputeBackend {
         segStart = new int[slots + 1];
         segEnd = new int[slots + 1];
         slotCount = new int[slots + 1];
-        LOG.info("cpu backend ready model={} format={} threads={} species={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
-                stored.dir(), weights.format(), pool.threads(), VectorKernels.species(), slots, options.maxLoraRank(),
+        LOG.info("cpu backend ready model={} format={} threads={} species={} matmul={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
+                stored.dir(), weights.format(), pool.threads(), VectorKernels.species(), NativeKernels.describe(), slots,
+                options.maxLoraRank(),
                 options.kvBlocks(), options.kvBlockSize(), maxRows);
     }
 
