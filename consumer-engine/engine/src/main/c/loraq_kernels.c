@@ -25,6 +25,7 @@
 #define BF16_CHUNK 32
 #define INT8_CHUNK 64
 #define INT8_BLOCK 32
+#define INT8_PREFETCH_BYTES 2048
 
 #define KERNEL __attribute__((target("avx512f"), visibility("default")))
 #define INLINE_KERNEL static inline __attribute__((target("avx512f"), always_inline))
