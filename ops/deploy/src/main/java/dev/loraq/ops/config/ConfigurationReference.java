@@ -2,6 +2,7 @@ package dev.loraq.ops.config;
 
 import dev.loraq.batchapi.config.BatchApiConfig;
 import dev.loraq.engine.config.EngineConfig;
+import dev.loraq.engine.tensor.NativeKernels;
 import dev.loraq.online.config.OnlineConfig;
 import dev.loraq.schemas.registry.SchemaRegistryClientConfig;
 import dev.loraq.service.config.ConfigSources;
@@ -81,7 +82,11 @@ public final class ConfigurationReference {
         b.append("`").append(ServiceEnvironment.JAVA_OPTS_VARIABLE).append("`: extra JVM flags for the `bin/` launchers ")
                 .append("(GC logging, pre-touch); not a configuration key.\n\n");
         b.append("`").append(ServiceEnvironment.HEAP_VARIABLE).append("`: the heap of the `bin/` launchers' JVM, e.g. `4g` ")
-                .append("(passed as `-Xms` and `-Xmx`); size it as docs/operations.md, Heap of the CPU engine, says. Not a configuration key.\n");
+                .append("(passed as `-Xms` and `-Xmx`); size it as docs/operations.md, Heap of the CPU engine, says. Not a configuration key.\n\n");
+        b.append("`-D").append(NativeKernels.PROPERTY).append("=auto|avx512f|off` (in `").append(ServiceEnvironment.JAVA_OPTS_VARIABLE)
+                .append("`): the CPU backend's matmul kernels, read once per JVM. `auto` (the default) runs the native kernels (C, ")
+                .append("built by gcc during the Maven build where gcc is found) on a CPU with AVX-512F, `avx512f` the same without VNNI, ")
+                .append("`off` the Java kernels; the `cpu backend ready` log line says which ran (`matmul=`). Not a configuration key.\n");
         return b.toString();
     }
 
