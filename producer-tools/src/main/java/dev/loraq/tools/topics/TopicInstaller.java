@@ -8,13 +8,17 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -41,6 +45,7 @@ public final class TopicInstaller {
         }
     }
 
+    private static final long RETRY_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Set<String> SHOWN_CONFIGS = Set.of("cleanup.policy", "retention.ms", "min.insync.replicas", "segment.ms");
 
     private final Admin admin;
@@ -74,9 +79,12 @@ public final class TopicInstaller {
             }
         }
         List<String> present = specs.stream().map(TopicSpec::name).filter(n -> existing.contains(n) || created.contains(n)).toList();
-        Map<String, TopicDescription> descriptions = present.isEmpty() ? Map.of() : await(admin.describeTopics(present).allTopicNames());
-        Map<ConfigResource, Config> configs = present.isEmpty() ? Map.of() : await(admin.describeConfigs(
-                present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all());
+        // A topic just created can be unknown to the answering broker's metadata for a moment: retry until the timeout.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Map<String, TopicDescription> descriptions = present.isEmpty() ? Map.of()
+                : awaitRetrying(() -> admin.describeTopics(present).allTopicNames(), deadline);
+        Map<ConfigResource, Config> configs = present.isEmpty() ? Map.of() : awaitRetrying(() -> admin.describeConfigs(
+                present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all(), deadline);
         List<TopicState> states = new ArrayList<>();
         for (TopicSpec spec : specs) {
             TopicDescription description = descriptions.get(spec.name());
@@ -107,7 +115,22 @@ public final class TopicInstaller {
         return states;
     }
 
-    private <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+    private <T> T awaitRetrying(Supplier<KafkaFuture<T>> call, long deadlineNanos) {
+        while (true) {
+            try {
+                return call.get().get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() + RETRY_BACKOFF_NANOS > deadlineNanos) {
+                    throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "topic administration failed: " + e.getCause().getMessage(), e.getCause());
+                }
+                LockSupport.parkNanos(RETRY_BACKOFF_NANOS);
+            } catch (TimeoutException | InterruptedException e) {
+                throw timeout(e);
+            }
+        }
+    }
+
+    private <T> T await(KafkaFuture<T> future) {
         try {
             return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
