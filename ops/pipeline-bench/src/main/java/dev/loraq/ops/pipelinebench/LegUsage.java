@@ -9,30 +9,36 @@ import java.lang.management.ManagementFactory;
  * clients and, with the embedded stack, the broker), of it the time the JIT compiled, and GC pause time. A leg that
  * still pays for compilation, or that another process on the machine slowed, shows it here.
  *
- * @param cpuMs process CPU time, all threads
- * @param jitMs time spent compiling (CompilationMXBean: summed over compiler threads, so CPU time)
- * @param gcMs  collection time summed over the collectors
+ * @param cpuMs         process CPU time, all threads
+ * @param jitMs         time spent compiling (CompilationMXBean: elapsed time summed over compilations, so on a loaded
+ *                      machine it counts time a compiler thread waited for a core and can exceed the process's CPU)
+ * @param compilerCpuMs CPU time of the JIT compiler threads (Linux /proc), -1 where that cannot be read
+ * @param gcMs          collection time summed over the collectors
  */
-record LegUsage(long cpuMs, long jitMs, long gcMs) {
+record LegUsage(long cpuMs, long jitMs, long compilerCpuMs, long gcMs) {
 
     /** Process CPU without the compiler's share: what the workload itself cost. */
     double cpuMsExcludingJit() {
-        return cpuMs - jitMs;
+        long compiler = compilerCpuMs >= 0 ? compilerCpuMs : jitMs;
+        return cpuMs - Math.min(Math.max(0, compiler), cpuMs);
     }
 
     @Override
     public String toString() {
-        return "cpuMs=" + cpuMs + " jitMs=" + jitMs + " gcMs=" + gcMs;
+        return "cpuMs=" + cpuMs + " jitMs=" + jitMs + " compilerCpuMs=" + compilerCpuMs + " gcMs=" + gcMs;
     }
 
     static Mark mark() {
-        return new Mark(processCpuMs(), jitTotalMs(), gcTotalMs());
+        return new Mark(processCpuMs(), jitTotalMs(), CompilerThreadsCpu.ms(), gcTotalMs());
     }
 
     /** The counters at a leg's start. */
-    record Mark(long cpuMs, long jitMs, long gcMs) {
+    record Mark(long cpuMs, long jitMs, long compilerCpuMs, long gcMs) {
         LegUsage since() {
-            return new LegUsage(processCpuMs() - cpuMs, jitTotalMs() - jitMs, gcTotalMs() - gcMs);
+            long compilerNow = CompilerThreadsCpu.ms();
+            // A compiler thread that exited during the leg takes its CPU with it: clamp rather than go negative.
+            long compiler = compilerNow < 0 || compilerCpuMs < 0 ? -1 : Math.max(0, compilerNow - compilerCpuMs);
+            return new LegUsage(processCpuMs() - cpuMs, jitTotalMs() - jitMs, compiler, gcTotalMs() - gcMs);
         }
     }
 
