@@ -58,7 +58,7 @@ public final class TopicInstaller {
 
     /** @param create whether to create the missing topics; false only describes */
     public List<TopicState> apply(List<TopicSpec> specs, boolean create) {
-        Set<String> existing = await(admin.listTopics().names());
+        Set<String> existing = await(() -> admin.listTopics().names(), false);
         List<String> created = new ArrayList<>();
         if (create) {
             List<NewTopic> missing = specs.stream().filter(s -> !existing.contains(s.name()))
@@ -80,11 +80,10 @@ public final class TopicInstaller {
         }
         List<String> present = specs.stream().map(TopicSpec::name).filter(n -> existing.contains(n) || created.contains(n)).toList();
         // A topic just created can be unknown to the answering broker's metadata for a moment: retry until the timeout.
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Map<String, TopicDescription> descriptions = present.isEmpty() ? Map.of()
-                : awaitRetrying(() -> admin.describeTopics(present).allTopicNames(), deadline);
-        Map<ConfigResource, Config> configs = present.isEmpty() ? Map.of() : awaitRetrying(() -> admin.describeConfigs(
-                present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all(), deadline);
+                : await(() -> admin.describeTopics(present).allTopicNames(), true);
+        Map<ConfigResource, Config> configs = present.isEmpty() ? Map.of() : await(() -> admin.describeConfigs(
+                present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all(), true);
         List<TopicState> states = new ArrayList<>();
         for (TopicSpec spec : specs) {
             TopicDescription description = descriptions.get(spec.name());
@@ -115,28 +114,23 @@ public final class TopicInstaller {
         return states;
     }
 
-    private <T> T awaitRetrying(Supplier<KafkaFuture<T>> call, long deadlineNanos) {
+    /**
+     * Waits for the call's answer within the timeout; with {@code retryRetriable}, a retriable error asks again after
+     * a pause until the timeout runs out.
+     */
+    private <T> T await(Supplier<KafkaFuture<T>> call, boolean retryRetriable) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             try {
-                return call.get().get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())), TimeUnit.MILLISECONDS);
+                return call.get().get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() + RETRY_BACKOFF_NANOS > deadlineNanos) {
+                if (!retryRetriable || !(e.getCause() instanceof RetriableException) || System.nanoTime() + RETRY_BACKOFF_NANOS > deadline) {
                     throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "topic administration failed: " + e.getCause().getMessage(), e.getCause());
                 }
                 LockSupport.parkNanos(RETRY_BACKOFF_NANOS);
             } catch (TimeoutException | InterruptedException e) {
                 throw timeout(e);
             }
-        }
-    }
-
-    private <T> T await(KafkaFuture<T> future) {
-        try {
-            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new PipelineException(PipelineException.Kind.BROKER_UNAVAILABLE, "topic administration failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | InterruptedException e) {
-            throw timeout(e);
         }
     }
 

@@ -20,7 +20,7 @@ record LegUsage(long cpuMs, long jitMs, long compilerCpuMs, long gcMs) {
     /** Process CPU without the compiler's share: what the workload itself cost. */
     double cpuMsExcludingJit() {
         long compiler = compilerCpuMs >= 0 ? compilerCpuMs : jitMs;
-        return cpuMs - Math.min(Math.max(0, compiler), cpuMs);
+        return cpuMs - Math.min(compiler, cpuMs);
     }
 
     @Override
