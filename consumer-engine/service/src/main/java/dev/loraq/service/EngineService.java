@@ -59,7 +59,7 @@ public final class EngineService implements AutoCloseable {
         this.provisioner = new TopicProvisioner(clients.admin(), config.topicsAutoCreate(), config.topicsPartitions(),
                 config.topicsReplicationFactor());
         // Without a dead-letter topic no bad record could be set aside, so every transaction holding one would abort.
-        if (!provisioner.ensure(config.dlqTopic())) {
+        if (!provisioner.ensureWaiting(config.dlqTopic())) {
             provisioner.close();
             throw new IllegalStateException("dead-letter topic " + config.dlqTopic() + " does not exist and "
                     + ServiceConfig.TOPICS_AUTO_CREATE_CONFIG + " is false: create it first (bin/loraq topics --create)");
