@@ -18,8 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Whether an output topic exists, with auto-creation off, on the real broker. A broker that has not yet seen a
  * just-created topic answers as if it did not exist, so one such answer must not turn completions into
- * {@code output_topic_missing} dead letters (the quickstart lost 17 of a tenant's 40 completions to its dead-letter
- * topic that way).
+ * {@code output_topic_missing} dead letters.
  */
 @ExtendWith(LocalStackExtension.class)
 class TopicProvisionerTest {
