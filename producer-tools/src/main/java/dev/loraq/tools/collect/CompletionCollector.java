@@ -201,6 +201,9 @@ public final class CompletionCollector {
     }
 
     private void seekToSubmission(KafkaConsumer<String, Completion> consumer, List<TopicPartition> partitions, long fromMs) {
+        // The end offsets first: a partition with nothing that late at the query has nothing of the job below them. A
+        // seekToEnd instead resolves the end at the next poll, and skipped completions committed in between.
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofMillis(config.kafkaTimeoutMs()));
         Map<TopicPartition, Long> query = new HashMap<>();
         partitions.forEach(p -> query.put(p, Math.max(0, fromMs)));
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofMillis(config.kafkaTimeoutMs()));
@@ -208,7 +211,7 @@ public final class CompletionCollector {
             OffsetAndTimestamp at = found.get(partition);
             if (at == null) {
                 // Nothing that late yet: everything of the job is still to come.
-                consumer.seekToEnd(List.of(partition));
+                consumer.seek(partition, ends.get(partition));
             } else {
                 consumer.seek(partition, at.offset());
             }
