@@ -47,11 +47,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread that owns the KafkaConsumer and the transactional producer: it polls, decodes and validates each record,
- * hands requests to the engine (or sets bad records aside as dead letters) and takes the engine's results back from a
- * queue; every commit interval (and on revocation and shutdown) {@link TransactionalCommitter} commits what is
- * finished. Per-partition state and the rebalance rules are {@link PartitionStates}', flow control is
- * {@link PauseController}'s. Job lifecycle: a request of a cancelled job ({@link CancelledJobs}), or one read after its
+ * The thread that owns the KafkaConsumer: it polls, decodes and validates each record, hands requests to the engine
+ * (or sets bad records aside as dead letters) and takes the engine's results back from a queue; every commit interval
+ * {@link TransactionalCommitter} commits what is finished on its committer thread, which owns the transactional
+ * producer, while this one goes on (on revocation and shutdown it waits for the commit). Per-partition state and the
+ * rebalance rules are {@link PartitionStates}', flow control is {@link PauseController}'s. Job lifecycle: a request of a cancelled job ({@link CancelledJobs}), or one read after its
  * deadline ({@code expires_at}), completes at once as a {@code cancelled} / {@code batch_expired} error completion
  * without reaching the engine; requests in the engine are stopped there when their job is cancelled (running or not)
  * or when their deadline passes before their generation began, and complete so. Nothing starts before the
@@ -61,6 +61,7 @@ public final class ConsumerLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    private static final Duration POLL_TIMEOUT_COMMITTING = Duration.ofMillis(5);
     /** How often requests in the engine are checked against their deadlines (cancellations: as soon as one is learned). */
     private static final long LIFECYCLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -202,24 +203,32 @@ public final class ConsumerLoop implements Runnable {
         pauses.update(consumer, states, stopping);
         ConsumerRecords<byte[], byte[]> records;
         try {
-            records = consumer.poll(POLL_TIMEOUT);
+            // Shorter while a transaction runs: its end frees queue room and lets the next one begin.
+            records = consumer.poll(committer.isRunning() ? POLL_TIMEOUT_COMMITTING : POLL_TIMEOUT);
         } catch (WakeupException e) {
             return;
         }
         dispatch(records);
         drainFinished();
         stopEndedRequests();
-        if (System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(config.commitIntervalMs())) {
-            commit();
+        committer.takeOutcome(states);
+        if (!committer.isRunning() && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(config.commitIntervalMs())) {
+            prepareCommit();
+            committer.commitInBackground(states, consumer::groupMetadata);
         }
     }
 
-    /** Takes finished results, refreshes the sampled metrics and commits. */
+    /** Commits everything finished and waits for it: on revocation and shutdown. */
     private boolean commit() {
+        prepareCommit();
+        return committer.commit(states, consumer::groupMetadata);
+    }
+
+    /** Takes finished results into the transaction to come and refreshes the sampled metrics. */
+    private void prepareCommit() {
         lastCommitNanos = System.nanoTime();
         drainFinished();
         metrics.sample(engine, states.queued(), states.lag());
-        return committer.commit(states, consumer::groupMetadata);
     }
 
     // ---- dispatching records ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What a pending output becomes when it is sent: a smaller stand-in once the broker has refused it as too large, so
  * the record it answers cannot stall its partition, and a dead letter with the original record for a completion
- * whose tenant topic is missing while auto-creation is off. Owned by the consumer thread.
+ * whose tenant topic is missing while auto-creation is off. Used on the committer thread only.
  */
 final class OutputStandIns {
 

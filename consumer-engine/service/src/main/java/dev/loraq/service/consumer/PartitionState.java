@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -30,8 +29,10 @@ public final class PartitionState {
     private int lastMetadataLength;
     /** Records in the engine, by offset; a result whose InFlight is not the one here is stale and dropped. */
     private final Map<Long, InFlight> work = new HashMap<>();
-    /** Outputs finished since the last commit, in order: they commit with the offsets that cover them. */
+    /** Outputs finished since the last transaction was taken, in order: they commit with the offsets that cover them. */
     private final List<PendingOutput> outputs = new ArrayList<>();
+    /** Outputs taken by the running transaction: still counted as queued until it ends. */
+    private int outputsInTransaction;
     private boolean awaitingRetry;
     private long retryAtNanos;
 
@@ -179,27 +180,40 @@ public final class PartitionState {
         completed(output.sourceOffset());
     }
 
-    /** The outputs finished since the last commit, in order (a read-only view). */
+    /** The outputs finished since the last transaction was taken, in order (a read-only view). */
     List<PendingOutput> outputs() {
         return Collections.unmodifiableList(outputs);
     }
 
-    /** Replaces each output, in order, by what the next transaction sends for it; a throw keeps those replaced so far. */
-    void replaceOutputs(UnaryOperator<PendingOutput> replacement) {
-        for (int i = 0; i < outputs.size(); i++) {
-            outputs.set(i, replacement.apply(outputs.get(i)));
-        }
+    /** Outputs not yet committed: waiting, and in the running transaction. */
+    int outputCount() {
+        return outputs.size() + outputsInTransaction;
     }
 
-    /** The outputs were committed. */
-    void outputsCommitted() {
+    /** Hands the waiting outputs, in order, to a transaction (a list of its own); outputs finished from now on wait for the next. */
+    List<PendingOutput> takeOutputs() {
+        List<PendingOutput> taken = new ArrayList<>(outputs);
         outputs.clear();
+        outputsInTransaction = taken.size();
+        return taken;
+    }
+
+    /** The transaction's outputs were committed. */
+    void outputsCommitted() {
+        outputsInTransaction = 0;
+    }
+
+    /** The transaction failed: its outputs (as it was to send them) wait again, before those finished since. */
+    void outputsReturned(List<PendingOutput> returned) {
+        outputs.addAll(0, returned);
+        outputsInTransaction = 0;
     }
 
     /** Throws the outputs away uncommitted (their records are redone by whoever reads them next); returns how many. */
     int discardOutputs() {
-        int count = outputs.size();
+        int count = outputCount();
         outputs.clear();
+        outputsInTransaction = 0;
         return count;
     }
 

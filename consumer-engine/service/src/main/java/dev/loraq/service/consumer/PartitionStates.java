@@ -87,7 +87,7 @@ final class PartitionStates implements ConsumerRebalanceListener {
     int pendingOutputs() {
         int count = 0;
         for (PartitionState state : states.values()) {
-            count += state.outputs().size();
+            count += state.outputCount();
         }
         return count;
     }
@@ -97,21 +97,28 @@ final class PartitionStates implements ConsumerRebalanceListener {
         return inEngine() + pendingOutputs();
     }
 
-    /** The offset and metadata to commit for each partition whose committable position moved. */
-    Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (PartitionState state : states.values()) {
-            if (state.hasUncommittedProgress()) {
-                offsets.put(state.partition(), state.toCommit());
+    /** The transaction of this batch committed: its partitions' offsets and outputs are in Kafka. */
+    void committed(CommitBatch batch) {
+        for (CommitBatch.Part part : batch.parts()) {
+            PartitionState state = part.state();
+            if (states.get(state.partition()) != state) {
+                continue; // lost, reassigned or rewound while the transaction ran: its new state knows nothing of it
             }
+            if (part.offset() != null) {
+                state.markCommitted(part.offset());
+            }
+            state.outputsCommitted();
         }
-        return offsets;
     }
 
-    /** The transaction holding these offsets and every pending output committed. */
-    void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((partition, offset) -> states.get(partition).markCommitted(offset));
-        states.values().forEach(PartitionState::outputsCommitted);
+    /** The transaction of this batch failed, nothing of it visible: its outputs wait again in the states still owned. */
+    void returned(CommitBatch batch) {
+        for (CommitBatch.Part part : batch.parts()) {
+            PartitionState state = part.state();
+            if (states.get(state.partition()) == state) {
+                state.outputsReturned(part.outputs());
+            }
+        }
     }
 
     /** Consumer lag per owned partition, for the metrics. */

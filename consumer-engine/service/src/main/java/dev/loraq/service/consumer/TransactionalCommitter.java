@@ -1,25 +1,17 @@
 package dev.loraq.service.consumer;
 
-import dev.loraq.schemas.avro.Completion;
-import dev.loraq.schemas.avro.CompletionStatus;
-import dev.loraq.schemas.avro.DeadLetter;
 import dev.loraq.service.metrics.ServiceMetrics;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,26 +20,27 @@ import org.slf4j.LoggerFactory;
  * The commit rule. One transaction holds the completions and dead letters finished since the last commit and the
  * offsets (with their completed-offsets metadata) that cover them, sent with the consumer's group metadata
  * (KIP-447): an output and its offset become visible together or not at all. A failed transaction is aborted and its
- * outputs stay pending for the next one. A fenced producer rewinds every partition to its committed offsets at once;
- * a failed abort leaves the transaction's fate unknown, so a new producer's initTransactions settles it first and then
- * every partition is rewound. Owns the transactional producer (a new one after each fatal failure, made when a commit
- * needs it). Owned by the consumer thread; the health figures may be read from any thread.
+ * outputs wait for the next one. A fenced producer rewinds every partition to its committed offsets at once; a failed
+ * abort leaves the transaction's fate unknown, so a new producer's initTransactions settles it first and then every
+ * partition is rewound.
+ *
+ * <p>The transaction runs on a committer thread of its own ({@link TransactionWriter}, which owns the producer), so
+ * the consumer thread goes on reading and dispatching while the broker commits (a commit's round trips took most of
+ * each interval on two shared cores): {@link #commitInBackground} takes a {@link CommitBatch} and returns,
+ * {@link #takeOutcome} applies the outcome once it is in. One transaction at a time; on revocation and shutdown
+ * {@link #commit} waits for the running one and commits the rest before returning. Called on the consumer thread;
+ * the health figures may be read from any thread.
  */
 final class TransactionalCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalCommitter.class);
 
-    /** An output with the record that carries it. */
-    private record Outgoing(PendingOutput output, ProducerRecord<byte[], byte[]> record) {
-    }
-
-    private final KafkaClients clients;
-    private final Serializer<SpecificRecord> serializer;
-    private final OutputStandIns standIns;
-    private final ServiceMetrics metrics;
+    private final TransactionWriter writer;
+    private final ExecutorService committerThread;
     private final String workerId;
-    private final String transactionalId;
-    private Producer<byte[], byte[]> producer;
+    /** The batch of the transaction running on the committer thread, and its outcome to come; null when none runs. */
+    private CommitBatch running;
+    private Future<TransactionOutcome> outcome;
     /** An abort failed, so whether the last transaction committed is unknown until a new producer settles it. */
     private boolean rewindWhenSettled;
     private volatile long lastCommitOkNanos = System.nanoTime();
@@ -56,18 +49,17 @@ final class TransactionalCommitter implements AutoCloseable {
 
     TransactionalCommitter(KafkaClients clients, Serializer<SpecificRecord> serializer, OutputStandIns standIns,
                            ServiceMetrics metrics, String workerId, String transactionalId) {
-        this.clients = clients;
-        this.serializer = serializer;
-        this.standIns = standIns;
-        this.metrics = metrics;
+        this.writer = new TransactionWriter(clients, serializer, standIns, metrics, workerId, transactionalId);
         this.workerId = workerId;
-        this.transactionalId = transactionalId;
+        this.committerThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("loraq-committer-" + workerId).daemon().factory());
     }
 
     /** The first producer, at start: fencing any earlier instance with our transactional id. A failure here is fatal. */
     void initTransactions() {
-        producer = clients.producer();
-        producer.initTransactions();
+        onCommitterThread(() -> {
+            writer.initTransactions();
+            return null;
+        });
     }
 
     /** Whether the last commit attempt failed (aborted, or postponed because the registry or broker did not answer). */
@@ -80,122 +72,100 @@ final class TransactionalCommitter implements AutoCloseable {
         return workPending ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCommitOkNanos) : 0;
     }
 
+    /** Whether a transaction is running on the committer thread. */
+    boolean isRunning() {
+        return outcome != null;
+    }
+
     /**
-     * One transaction: the pending outputs of every owned partition plus the offsets they cover. Returns whether it
-     * committed (or had nothing to do).
+     * Commits everything finished in the owned partitions and waits for it (after the transaction already running, if
+     * any). Returns whether it committed (or had nothing to do).
      */
     boolean commit(PartitionStates states, Supplier<ConsumerGroupMetadata> groupMetadata) {
-        if (rewindWhenSettled) {
-            if (!ensureProducer()) {
-                commitFailing = true;
-                return false;
-            }
-            try {
-                states.rewindAll();
-            } catch (KafkaException e) {
-                LOG.warn("rewind postponed worker={}: {}", workerId, e.toString());
-                commitFailing = true;
-                return false;
-            }
-            rewindWhenSettled = false;
+        if (outcome != null) {
+            apply(states, await(outcome));
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = states.offsetsToCommit();
-        int pending = states.pendingOutputs();
-        workPending = pending > 0 || states.inEngine() > 0 || !offsets.isEmpty();
-        if (pending == 0 && offsets.isEmpty()) {
+        if (!begin(states, groupMetadata)) {
+            return !commitFailing;
+        }
+        return apply(states, await(outcome));
+    }
+
+    /** Begins a transaction of everything finished now on the committer thread, unless one is running; returns at once. */
+    void commitInBackground(PartitionStates states, Supplier<ConsumerGroupMetadata> groupMetadata) {
+        if (outcome == null) {
+            begin(states, groupMetadata);
+        }
+    }
+
+    /** Applies the outcome of the transaction running in the background once it has ended; returns at once. */
+    void takeOutcome(PartitionStates states) {
+        if (outcome != null && outcome.isDone()) {
+            apply(states, await(outcome));
+        }
+    }
+
+    /**
+     * Takes the batch and begins its transaction on the committer thread; false when none was begun: nothing to commit
+     * (a success), or a transaction of unknown fate that could not be settled yet (a failure).
+     */
+    private boolean begin(PartitionStates states, Supplier<ConsumerGroupMetadata> groupMetadata) {
+        if (rewindWhenSettled && !settle(states)) {
+            commitFailing = true;
+            return false;
+        }
+        CommitBatch batch = CommitBatch.take(states, groupMetadata.get());
+        workPending = !batch.isEmpty() || states.inEngine() > 0;
+        if (batch.isEmpty()) {
             succeeded();
-            return true;
-        }
-        List<Outgoing> out;
-        try {
-            out = prepare(states);
-        } catch (KafkaException e) {
-            // Registry or admin unreachable: nothing is begun, everything stays pending for the next interval.
-            LOG.warn("commit postponed worker={} pending={}: {}", workerId, pending, e.getMessage());
-            commitFailing = true;
             return false;
         }
-        if (!ensureProducer()) {
-            commitFailing = true;
-            return false;
-        }
-        SendFailures failures = new SendFailures();
-        try {
-            producer.beginTransaction();
-            for (Outgoing outgoing : out) {
-                ProducerRecord<byte[], byte[]> record = outgoing.record();
-                int size = record.value().length + (record.key() == null ? 0 : record.key().length);
-                producer.send(record, (metadata, error) -> failures.failed(outgoing.output(), record.topic(), size, error));
-            }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
-            }
-            producer.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            LOG.error("transaction failed fatally for this producer worker={} transactionalId={}: {}; recreating the producer and rewinding",
-                    workerId, transactionalId, causeChain(e));
-            metrics.aborted();
-            commitFailing = true;
-            // Another producer with our transactional id may have written for these partitions: start over from
-            // what is committed.
-            closeProducer();
-            states.rewindAll();
-            return false;
-        } catch (KafkaException e) {
-            // Nothing of this transaction is visible, and the partitions are still ours (a lost or revoked one has
-            // been dropped by the rebalance listener): its outputs stay pending and the next transaction sends them
-            // again with the group's current generation. Rewinding would throw finished work away.
-            LOG.warn("transaction aborted worker={} records={} partitions={} failedSends={}: {}; retrying its outputs in the next transaction",
-                    workerId, out.size(), offsets.size(), failures.count(), causeChain(e));
-            standIns.refusedAsTooLarge(failures.tooLarge());
-            metrics.aborted();
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailure) {
-                // The transaction's fate is unknown (a commit that timed out may still complete): the next producer's
-                // initTransactions settles it, and then only the committed offsets say what is done.
-                LOG.warn("abort failed worker={}: {}; rewinding to the committed offsets once a new producer has settled the transaction",
-                        workerId, abortFailure.toString());
-                closeProducer();
-                rewindWhenSettled = true;
-            }
-            commitFailing = true;
-            return false;
-        }
-        succeeded();
-        List<PendingOutput> sent = out.stream().map(Outgoing::output).toList();
-        states.committed(offsets);
-        countCommitted(sent);
-        standIns.committed(sent);
-        LOG.debug("transaction committed worker={} records={} offsets={}", workerId, out.size(), offsets);
+        running = batch;
+        outcome = committerThread.submit(() -> writer.write(batch));
         return true;
     }
 
-    /** Replaces each pending output by what is to be sent for it and serializes it. */
-    private List<Outgoing> prepare(PartitionStates states) {
-        List<Outgoing> out = new ArrayList<>();
-        for (PartitionState state : states.all()) {
-            state.replaceOutputs(standIns::toSend);
-            for (PendingOutput output : state.outputs()) {
-                out.add(new Outgoing(output, new ProducerRecord<>(output.topic(), output.key(), serializer.serialize(output.topic(), output.value()))));
+    /** What the ended transaction means for the partitions it was taken from; returns whether it committed. */
+    private boolean apply(PartitionStates states, TransactionOutcome ended) {
+        CommitBatch batch = running;
+        running = null;
+        outcome = null;
+        switch (ended) {
+            case COMMITTED -> {
+                succeeded();
+                states.committed(batch);
+                return true;
+            }
+            // Nothing of it is visible, and its partitions are still ours (a lost or revoked one has been dropped by
+            // the rebalance listener): its outputs go back and the next transaction sends them with the group's
+            // current generation. Rewinding would throw finished work away.
+            case POSTPONED, ABORTED -> states.returned(batch);
+            // Another producer with our transactional id may have written for these partitions: start over from
+            // what is committed.
+            case FENCED -> states.rewindAll();
+            // Not rewound before the fate is known: a commit that timed out may still complete.
+            case FATE_UNKNOWN -> {
+                states.returned(batch);
+                rewindWhenSettled = true;
             }
         }
-        return out;
+        commitFailing = true;
+        return false;
     }
 
-    private void countCommitted(List<PendingOutput> sent) {
-        for (PendingOutput output : sent) {
-            if (output.value() instanceof Completion completion) {
-                metrics.completion(completion.getStatus().name(), completion.getError() == null ? null : completion.getError().getCode());
-                if (completion.getStatus() == CompletionStatus.OK) {
-                    metrics.adapterUse(completion.getTimings().getAdapterLoad(), completion.getTimings().getAdapterLoadMs());
-                    metrics.tokens(completion.getUsage().getCompletionTokens());
-                }
-            } else if (output.value() instanceof DeadLetter letter) {
-                metrics.deadLetter(letter.getErrorCode());
-            }
+    /** A new producer settles the transaction of unknown fate, then every partition reads again from what is committed. */
+    private boolean settle(PartitionStates states) {
+        if (!onCommitterThread(writer::ensureProducer)) {
+            return false;
         }
-        metrics.committed(sent.size());
+        try {
+            states.rewindAll();
+        } catch (KafkaException e) {
+            LOG.warn("rewind postponed worker={}: {}", workerId, e.toString());
+            return false;
+        }
+        rewindWhenSettled = false;
+        return true;
     }
 
     private void succeeded() {
@@ -203,51 +173,42 @@ final class TransactionalCommitter implements AutoCloseable {
         commitFailing = false;
     }
 
-    /** A producer with initialised transactions, made anew after a failure; false while the cluster cannot give one. */
-    private boolean ensureProducer() {
-        if (producer != null) {
-            return true;
-        }
-        Producer<byte[], byte[]> fresh = clients.producer();
+    private <T> T onCommitterThread(Callable<T> task) {
+        return await(committerThread.submit(task));
+    }
+
+    /** The task's result; what it threw is thrown here, on the consumer thread, as the synchronous commit did. */
+    private static <T> T await(Future<T> future) {
         try {
-            fresh.initTransactions();
-        } catch (KafkaException e) {
-            LOG.warn("cannot initialise a transactional producer worker={} transactionalId={}: {}; retrying at the next commit",
-                    workerId, transactionalId, e.toString());
-            fresh.close(Duration.ZERO);
-            return false;
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("committer thread failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
         }
-        producer = fresh;
-        return true;
     }
 
-    private void closeProducer() {
-        try {
-            producer.close(Duration.ZERO);
-        } catch (KafkaException e) {
-            LOG.debug("closing the failed producer: {}", e.toString());
-        }
-        producer = null;
-    }
-
-    private static String causeChain(Throwable e) {
-        StringBuilder b = new StringBuilder(e.toString());
-        for (Throwable cause = e.getCause(); cause != null && b.length() < 2000; cause = cause.getCause()) {
-            b.append(" <- ").append(cause);
-        }
-        return b.toString();
-    }
-
-    /** Closes the producer and the serializer. */
+    /** Lets a running transaction end, then closes the producer and the serializer and stops the committer thread. */
     @Override
     public void close() {
-        try {
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(10));
-            }
-        } catch (KafkaException e) {
-            LOG.warn("closing producer worker={}: {}", workerId, e.toString());
+        if (committerThread.isShutdown()) {
+            return;
         }
-        serializer.close();
+        committerThread.execute(writer::close);
+        committerThread.shutdown();
+        try {
+            if (!committerThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("committer thread did not stop within 30 s worker={}", workerId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

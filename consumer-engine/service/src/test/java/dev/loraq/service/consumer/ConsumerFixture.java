@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -142,12 +142,41 @@ final class ConsumerFixture {
         return committer.commit(states, clients.consumer::groupMetadata);
     }
 
+    /** What the consumer loop does when the commit interval is due: begins the transaction and returns. */
+    void commitInBackground() {
+        committer.commitInBackground(states, clients.consumer::groupMetadata);
+    }
+
+    /**
+     * Begins a background transaction whose commitTransaction the broker holds: returns once it is held, with the
+     * latch that releases it. Meanwhile the test does what the consumer thread goes on doing.
+     */
+    CountDownLatch commitHeldInBackground() throws InterruptedException {
+        BrokerLikeProducer producer = clients.lastProducer();
+        CountDownLatch release = producer.holdCommits();
+        commitInBackground();
+        producer.awaitCommitCalled();
+        return release;
+    }
+
+    /** What the consumer loop does on each turn until the background transaction has ended and its outcome is applied. */
+    void awaitOutcome() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (committer.isRunning()) {
+            committer.takeOutcome(states);
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the background transaction did not end within 10 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** Every output committed so far, over all producers, decoded, in order. */
     List<SpecificRecord> committedOutputs() {
         List<SpecificRecord> outputs = new ArrayList<>();
         try (AvroDeserializer<Completion> completions = new AvroDeserializer<>(Completion.class, registry);
              AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(DeadLetter.class, registry)) {
-            for (MockProducer<byte[], byte[]> producer : clients.producers) {
+            for (BrokerLikeProducer producer : clients.producers) {
                 for (ProducerRecord<byte[], byte[]> record : producer.history()) {
                     outputs.add(record.topic().equals(DLQ) ? letters.deserialize(record.topic(), record.value())
                             : completions.deserialize(record.topic(), record.value()));
@@ -166,7 +195,7 @@ final class ConsumerFixture {
     /** The offsets each committed transaction sent, over all producers, in order. */
     List<Map<TopicPartition, OffsetAndMetadata>> committedOffsets() {
         List<Map<TopicPartition, OffsetAndMetadata>> offsets = new ArrayList<>();
-        for (MockProducer<byte[], byte[]> producer : clients.producers) {
+        for (BrokerLikeProducer producer : clients.producers) {
             for (Map<String, Map<TopicPartition, OffsetAndMetadata>> byGroup : producer.consumerGroupOffsetsHistory()) {
                 offsets.add(byGroup.get(GROUP));
             }

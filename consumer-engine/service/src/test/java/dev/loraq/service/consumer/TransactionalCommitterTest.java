@@ -9,6 +9,7 @@ import static dev.loraq.service.consumer.ConsumerFixture.requestId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.schemas.avro.Completion;
@@ -17,13 +18,18 @@ import dev.loraq.schemas.avro.DeadLetter;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** The commit rule on Kafka's MockConsumer and MockProducer: what one transaction holds, and what a failed one leaves. */
+/**
+ * The commit rule on Kafka's MockConsumer and MockProducer: what one transaction holds, what a failed one leaves, and
+ * what goes on while one runs on the committer thread.
+ */
 class TransactionalCommitterTest {
 
     private final ConsumerFixture fixture = new ConsumerFixture(1000);
@@ -40,7 +46,7 @@ class TransactionalCommitterTest {
 
         assertTrue(fixture.commit());
 
-        MockProducer<byte[], byte[]> producer = fixture.clients.lastProducer();
+        BrokerLikeProducer producer = fixture.clients.lastProducer();
         assertEquals(1, producer.commitCount(), "one transaction");
         assertTrue(producer.uncommittedRecords().isEmpty());
         // In the order they finished.
@@ -70,7 +76,7 @@ class TransactionalCommitterTest {
         fixture.assign(P0);
         fixture.complete(fixture.submit(P0, 0), "zero");
         fixture.deadLetter(P0, 1);
-        MockProducer<byte[], byte[]> producer = fixture.clients.lastProducer();
+        BrokerLikeProducer producer = fixture.clients.lastProducer();
         producer.commitTransactionException = new TimeoutException("the coordinator did not answer");
 
         assertFalse(fixture.commit());
@@ -133,7 +139,7 @@ class TransactionalCommitterTest {
         fixture.committedInKafka(P0, 1);
         fixture.assign(P0);
         fixture.complete(fixture.submit(P0, 1), "one");
-        MockProducer<byte[], byte[]> first = fixture.clients.lastProducer();
+        BrokerLikeProducer first = fixture.clients.lastProducer();
         first.commitTransactionException = new TimeoutException("commit timed out; it may still complete");
         first.abortTransactionException = new KafkaException("abort failed");
         assertFalse(fixture.commit());
@@ -189,5 +195,86 @@ class TransactionalCommitterTest {
         assertEquals(ByteBuffer.wrap(inFlight.record().value()), letter.getValue(), "the original value, to replay");
         assertEquals(DLQ, fixture.clients.lastProducer().history().getFirst().topic());
         assertTrue(letter.getErrorMessage().contains(COMPLETIONS), letter.getErrorMessage());
+    }
+
+    @Test
+    void recordsFinishedWhileABackgroundTransactionRunsWaitForTheNextOne() throws InterruptedException {
+        fixture.assign(P0);
+        fixture.complete(fixture.submit(P0, 0), "zero");
+        InFlight p0o1 = fixture.submit(P0, 1);
+        CountDownLatch release = fixture.commitHeldInBackground();
+        // The consumer thread goes on while the broker commits.
+        fixture.complete(p0o1, "one");
+        fixture.deadLetter(P0, 2);
+        fixture.committer.takeOutcome(fixture.states);
+        assertTrue(fixture.committer.isRunning(), "its commit is still held");
+        assertEquals(3, fixture.states.pendingOutputs(), "the running transaction's output still counts as queued");
+        release.countDown();
+        fixture.awaitOutcome();
+
+        assertEquals(List.of(requestId(P0, 0)), fixture.committedIds(), "only what had finished when it began");
+        assertEquals(List.of(Map.of(P0, offset(1))), fixture.committedOffsets(), "1 was in flight when it began");
+        assertEquals(2, fixture.states.pendingOutputs());
+        assertTrue(fixture.commit());
+        assertEquals(List.of(requestId(P0, 0), requestId(P0, 1), "dlq:0@2"), fixture.committedIds());
+        assertEquals(offset(3), fixture.committedOffsets().getLast().get(P0));
+        assertFalse(fixture.committer.isFailing());
+    }
+
+    @Test
+    void abortedBackgroundTransactionSendsItsOutputsAgainBeforeThoseFinishedWhileItRan() throws InterruptedException {
+        fixture.assign(P0);
+        fixture.complete(fixture.submit(P0, 0), "zero");
+        InFlight p0o1 = fixture.submit(P0, 1);
+        BrokerLikeProducer producer = fixture.clients.lastProducer();
+        producer.commitTransactionException = new TimeoutException("the coordinator did not answer");
+
+        CountDownLatch release = fixture.commitHeldInBackground();
+        fixture.complete(p0o1, "one");
+        release.countDown();
+        fixture.awaitOutcome();
+
+        assertTrue(fixture.committer.isFailing());
+        assertTrue(producer.transactionAborted());
+        assertEquals(2, fixture.states.pendingOutputs());
+        producer.commitTransactionException = null;
+        assertTrue(fixture.commit());
+        assertEquals(List.of(requestId(P0, 0), requestId(P0, 1)), fixture.committedIds(), "in the order they finished");
+        assertEquals(List.of(Map.of(P0, offset(2))), fixture.committedOffsets());
+    }
+
+    @Test
+    void revocationWaitsForTheRunningTransactionThenCommitsWhatFinishedSinceWhileThePartitionIsOwned() throws InterruptedException {
+        fixture.assign(P0, P1);
+        fixture.complete(fixture.submit(P0, 0), "zero");
+        InFlight p0o1 = fixture.submit(P0, 1);
+        CountDownLatch release = fixture.commitHeldInBackground();
+        fixture.complete(p0o1, "one");
+        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(release::countDown);
+
+        fixture.assign(P1);
+
+        assertFalse(fixture.committer.isRunning());
+        assertEquals(List.of(requestId(P0, 0), requestId(P0, 1)), fixture.committedIds(), "both committed before P0 was given up");
+        assertEquals(List.of(Map.of(P0, offset(1)), Map.of(P0, offset(2))), fixture.committedOffsets());
+        assertNull(fixture.states.get(P0));
+        assertEquals(0.0, fixture.metrics.count("loraq.results.discarded"));
+    }
+
+    @Test
+    void partitionLostWhileItsTransactionRunsIsLeftAloneByTheOutcome() throws InterruptedException {
+        fixture.assign(P0);
+        fixture.complete(fixture.submit(P0, 0), "zero");
+        BrokerLikeProducer producer = fixture.clients.lastProducer();
+        producer.commitTransactionException = new TimeoutException("the coordinator did not answer");
+        CountDownLatch release = fixture.commitHeldInBackground();
+
+        fixture.clients.consumer.losePartitions(List.of(P0));
+        fixture.assign(P0);
+        release.countDown();
+        fixture.awaitOutcome();
+
+        assertEquals(0, fixture.states.pendingOutputs(), "the aborted output belonged to the lost ownership: not returned to the new one");
+        assertEquals(0, fixture.states.get(P0).commitOffset(), "the new ownership starts from what is committed");
     }
 }

@@ -1,6 +1,7 @@
 package dev.loraq.service.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loraq.schemas.avro.Completion;
@@ -68,7 +69,13 @@ class OffsetMetadataPauseTest {
                 Thread.sleep(5);
             }
             assertEquals(1, service.metrics().pausedNow("offset_metadata"), "the partition was never paused for its offset metadata");
+            // The pause comes as the transaction with that metadata is taken; it lands on the committer thread.
             OffsetAndMetadata stuck = fixture.committed(admin).get(partition);
+            while (stuck == null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                stuck = fixture.committed(admin).get(partition);
+            }
+            assertNotNull(stuck, "nothing was committed while the partition was paused");
             assertTrue(stuck.offset() < 480, "the low offset should hold the commit, got " + stuck.offset());
             assertTrue(OffsetMetadataCodec.decode(stuck.offset(), stuck.metadata()).size() > 0,
                     "nothing completed above the committed offset " + stuck.offset());
