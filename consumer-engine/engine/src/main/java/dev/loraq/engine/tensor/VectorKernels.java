@@ -209,7 +209,8 @@ public final class VectorKernels {
     /**
      * y[r * w.rows() + o] = W[o] · x[r] for output rows o in [rowStart, rowEnd) and all n activation rows,
      * xp prepared by {@link #prepareActivations}. A tile of 4 weight rows is read from memory once and then
-     * serves every activation row while it sits in L1/L2.
+     * serves every activation row while it sits in L1/L2; a single activation row reads bf16 weights one row
+     * after the other.
      */
     public static void matmul(WeightMatrix w, float[] xp, int n, float[] y, int rowStart, int rowEnd, float[] scratch) {
         switch (w) {
@@ -235,6 +236,12 @@ public final class VectorKernels {
         int chunk = 2 * LANES;
         int full = cols - cols % chunk;
         long rowBytes = 2L * cols;
+        if (n == 1) {
+            // Decode: no widening to share across activation rows, and one sequential stream of weights is read
+            // faster than four rows side by side (as in the native kernel); the same sums in the same order.
+            bf16Rows(seg, cols, rows, full, xp, 1, y, rowStart, rowEnd);
+            return;
+        }
         if (cols > BLOCKED_ABOVE_COLS) {
             int o = rowStart;
             for (; o <= rowEnd - TILE; o += TILE) {
