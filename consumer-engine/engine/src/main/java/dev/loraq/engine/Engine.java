@@ -101,7 +101,7 @@ public final class Engine implements AutoCloseable {
         int blocks = config.kvCacheTokens() / config.kvBlockSize();
         int maxRows = Math.max(config.maxNumBatchedTokens(), config.maxNumSeqs());
         this.backend = provider.open(model, new BackendOptions(config.maxLoras(), config.maxLoraRank(), blocks,
-                config.kvBlockSize(), maxRows, config.weightFormat(), config.threads()));
+                config.kvBlockSize(), maxRows, config.weightFormat(), config.threads(), config.weightMmap()));
         this.kvCapacityTokens = backend.kvBlocks() * backend.kvBlockSize();
         this.adapterSource = new AdapterRegistry(
                 config.adaptersDir().<AdapterSource>map(LocalFolderAdapterSource::new).orElse(null));

@@ -12,9 +12,11 @@ import dev.loraq.engine.model.WeightFormat;
  * @param maxBatchRows most rows per step (prefill chunk tokens plus decodes)
  * @param weightFormat how the backend holds the base weights for compute (weight.format)
  * @param threads host compute threads (the caller counts as one); 0 = available processors
+ * @param mmapWeights whether a host backend reads the base weights from the model files' mapping rather than a copy
+ *                    in anonymous memory (weight.mmap); device backends ignore it
  */
 public record BackendOptions(int adapterSlots, int maxLoraRank, int kvBlocks, int kvBlockSize, int maxBatchRows,
-                             WeightFormat weightFormat, int threads) {
+                             WeightFormat weightFormat, int threads, boolean mmapWeights) {
     public BackendOptions {
         if (adapterSlots < 0 || maxLoraRank < 1 || kvBlocks < 1 || kvBlockSize < 1 || maxBatchRows < 1 || threads < 0
                 || weightFormat == null) {
@@ -22,6 +24,17 @@ public record BackendOptions(int adapterSlots, int maxLoraRank, int kvBlocks, in
                     + maxLoraRank + ", " + kvBlocks + " KV blocks of " + kvBlockSize + ", " + maxBatchRows + " rows, "
                     + weightFormat + " weights, " + threads + " threads");
         }
+    }
+
+    /** The options with the weights read from the mapping, weight.mmap's default. */
+    public BackendOptions(int adapterSlots, int maxLoraRank, int kvBlocks, int kvBlockSize, int maxBatchRows,
+                          WeightFormat weightFormat, int threads) {
+        this(adapterSlots, maxLoraRank, kvBlocks, kvBlockSize, maxBatchRows, weightFormat, threads, true);
+    }
+
+    /** The same options with the weights read from the mapping or copied. */
+    public BackendOptions withMmapWeights(boolean mmap) {
+        return new BackendOptions(adapterSlots, maxLoraRank, kvBlocks, kvBlockSize, maxBatchRows, weightFormat, threads, mmap);
     }
 
     public int effectiveThreads() {

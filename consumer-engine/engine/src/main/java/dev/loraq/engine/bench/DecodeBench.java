@@ -2,6 +2,7 @@ package dev.loraq.engine.bench;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.loraq.engine.backend.cpu.CpuBackend;
@@ -14,8 +15,11 @@ import dev.loraq.engine.tensor.NativeKernels;
 
 /**
  * The {@code decode} scenario: one sequence decoding greedily from an empty context, base model, in BF16 and
- * INT8 (like {@code llama-bench -p 0 -n 32}). Reports the median step time over the measured tokens,
- * tokens/s and the implied weight streaming rate (weight bytes per token / step time).
+ * INT8 (like {@code llama-bench -p 0 -n 32}), bf16 weights read from the model file's mapping (weight.mmap's
+ * default, llama-bench's too), and BF16 once more from a copy in anonymous memory ({@code bf16_anon},
+ * weight.mmap=false).
+ * Reports the median step time over the measured tokens, tokens/s and the implied weight streaming rate (weight
+ * bytes per token / step time).
  */
 public final class DecodeBench {
     /** @param tokens measured decode steps per format, after {@code warmup} unmeasured ones */
@@ -36,10 +40,12 @@ public final class DecodeBench {
         out.put("preset", preset.name());
         out.put("tokens", s.tokens());
         out.put("matmul", NativeKernels.describe());
-        for (WeightFormat format : WeightFormat.values()) {
+        for (String leg : List.of("bf16", "int8", "bf16_anon")) {
+            WeightFormat format = leg.startsWith("int8") ? WeightFormat.INT8 : WeightFormat.BF16;
+            boolean mmap = !leg.endsWith("_anon");
             try (LlamaModel model = LlamaModel.load(dir);
                  CpuBackend backend = new CpuBackend(model, new BackendOptions(1, 16,
-                         (s.tokens() + s.warmup()) / 16 + 2, 16, 1, format, s.threads()))) {
+                         (s.tokens() + s.warmup()) / 16 + 2, 16, 1, format, s.threads()).withMmapWeights(mmap))) {
                 DecodeLoop loop = new DecodeLoop(backend, new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks()),
                         new int[] {-1}, preset.bosTokenId());
                 loop.run(s.warmup());
@@ -47,6 +53,7 @@ public final class DecodeBench {
                 loop.release();
                 double median = DecodeLoop.median(steps);
                 Map<String, Object> r = new LinkedHashMap<>();
+                r.put("memory", backend.weightMemory());
                 r.put("threads", s.threads() == 0 ? Runtime.getRuntime().availableProcessors() : s.threads());
                 r.put("weightBytesPerToken", backend.streamedBytesPerToken());
                 r.put("medianMsPerToken", DecodeLoop.round(median * 1000, 2));
@@ -57,7 +64,7 @@ public final class DecodeBench {
                 r.put("bestTokensPerSecond", DecodeLoop.round(1 / best, 2));
                 r.put("bestImpliedGBps", DecodeLoop.round(backend.streamedBytesPerToken() / best / 1e9, 2));
                 r.put("impliedGBps", DecodeLoop.round(backend.streamedBytesPerToken() / median / 1e9, 2));
-                out.put(format.name().toLowerCase(java.util.Locale.ROOT), r);
+                out.put(leg, r);
             }
         }
         return out;

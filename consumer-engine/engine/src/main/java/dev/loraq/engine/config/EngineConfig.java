@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.loraq.engine.config.ConfigDefinition.NO_DEFAULT;
+import static dev.loraq.engine.config.ConfigDefinition.Type.BOOLEAN;
 import static dev.loraq.engine.config.ConfigDefinition.Type.DOUBLE;
 import static dev.loraq.engine.config.ConfigDefinition.Type.INT;
 import static dev.loraq.engine.config.ConfigDefinition.Type.LIST;
@@ -26,6 +27,7 @@ public final class EngineConfig {
     public static final String MODEL_DIR = "model.dir";
     public static final String ADAPTERS_DIR = "adapters.dir";
     public static final String WEIGHT_FORMAT = "weight.format";
+    public static final String WEIGHT_MMAP = "weight.mmap";
     public static final String BACKEND = "backend";
     public static final String MAX_LORAS = "max.loras";
     public static final String MAX_CPU_LORAS = "max.cpu.loras";
@@ -55,6 +57,13 @@ public final class EngineConfig {
             .define(WEIGHT_FORMAT, STRING, "bf16", Validator.oneOf("bf16", "int8"),
                     "How base weights are held for compute: bf16 as stored, or int8 (one scale per 32 values, "
                             + "quantized at load) for about half the memory traffic per token.")
+            .define(WEIGHT_MMAP, BOOLEAN, true, null,
+                    "CPU backend, bf16: true = the kernels read the base weights from the model files' memory mapping "
+                            + "(the page cache, like llama.cpp's default --mmap); false = they are copied at start into "
+                            + "anonymous memory (llama.cpp's --no-mmap), advised for transparent huge pages where Linux "
+                            + "offers them, so that page-cache pressure can never evict them and send a decode step to the "
+                            + "disk; the copy counts in the process's resident memory (the weights' size). Decode speed is "
+                            + "the same either way. int8 quantizes into anonymous memory in both cases.")
             .define(BACKEND, STRING, "cpu", Validator.oneOf("cpu", "cuda"),
                     "Where the model runs: cpu (Java Vector API) or cuda (an NVIDIA GPU).")
             .define(MAX_LORAS, INT, 8, Validator.range(1, 1024),
@@ -176,6 +185,10 @@ public final class EngineConfig {
 
     public WeightFormat weightFormat() {
         return WeightFormat.valueOf(values.getString(WEIGHT_FORMAT).toUpperCase(Locale.ROOT));
+    }
+
+    public boolean weightMmap() {
+        return values.getBoolean(WEIGHT_MMAP);
     }
 
     public BackendType backend() {

@@ -143,7 +143,7 @@ class EngineConfigTest {
         String help = EngineConfig.DEFINITION.toHelpText();
         String markdown = EngineConfig.DEFINITION.toMarkdownTable();
 
-        List<String> keys = List.of("model.dir", "adapters.dir", "weight.format", "backend", "max.loras",
+        List<String> keys = List.of("model.dir", "adapters.dir", "weight.format", "weight.mmap", "backend", "max.loras",
                 "max.cpu.loras", "max.lora.rank", "max.num.seqs", "max.num.batched.tokens", "kv.cache.tokens",
                 "kv.block.size", "threads", "scheduling.policy", "max.queue.wait.ms", "max.model.len", "pinned.adapters",
                 "max.waiting.requests", "scheduling.batch.min.share",

@@ -112,7 +112,7 @@ public final class CpuBackend implements ComputeBackend {
         this.options = options;
         // Storage first: a KV budget it refuses then leaves no prepared weights or threads behind.
         this.kv = new CpuKvStorage(config.numHiddenLayers(), config.kvDim(), options.kvBlockSize(), options.kvBlocks());
-        this.weights = CpuWeights.prepare(stored, options.weightFormat());
+        this.weights = CpuWeights.prepare(stored, options.weightFormat(), options.mmapWeights());
         this.pool = new ComputePool(options.effectiveThreads());
         this.rotary = new RotaryEmbedding(config);
         this.hidden = config.hiddenSize();
@@ -159,8 +159,8 @@ public final class CpuBackend implements ComputeBackend {
         segStart = new int[slots + 1];
         segEnd = new int[slots + 1];
         slotCount = new int[slots + 1];
-        LOG.info("cpu backend ready model={} format={} threads={} species={} matmul={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
-                stored.dir(), weights.format(), pool.threads(), VectorKernels.species(), NativeKernels.describe(), slots,
+        LOG.info("cpu backend ready model={} format={} memory={} threads={} species={} matmul={} slots={} maxRank={} kvBlocks={}x{} maxRows={}",
+                stored.dir(), weights.format(), weights.memory(), pool.threads(), VectorKernels.species(), NativeKernels.describe(), slots,
                 options.maxLoraRank(),
                 options.kvBlocks(), options.kvBlockSize(), maxRows);
     }
@@ -198,6 +198,11 @@ public final class CpuBackend implements ComputeBackend {
     /** Weight bytes one decode step streams in the prepared format (for the decode benchmark's bandwidth). */
     public long streamedBytesPerToken() {
         return weights.streamedBytesPerToken();
+    }
+
+    /** Where the streamed weights sit ({@code mmap}, {@code anon-huge} or {@code anon}), for the benchmarks' reports. */
+    public String weightMemory() {
+        return weights.memory();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
@@ -17,16 +18,19 @@ import dev.loraq.engine.model.StoredTensor;
 import dev.loraq.engine.model.WeightFormat;
 import dev.loraq.engine.tensor.Bf16Matrix;
 import dev.loraq.engine.tensor.DType;
+import dev.loraq.engine.tensor.HugePageArena;
 import dev.loraq.engine.tensor.Int8Matrix;
 import dev.loraq.engine.tensor.Numbers;
 import dev.loraq.engine.tensor.WeightMatrix;
 
 /**
  * The base weights in the CPU kernels' layout, prepared from the stored tensors: bf16 tensors are used in place
- * (slices of the mapped files, no copy), F32/F16 ones are converted to bf16 off-heap; INT8 quantizes every
- * projection and lm_head, interleaved for this JVM's vector width. The embedding table stays bf16 in both formats
- * (only one row per token is read); a tied lm_head is the embedding matrix itself (bf16) or its quantization (int8).
- * Norms as f32 on the heap. Off-heap copies live until {@link #close()}; the stored model must outlive this.
+ * (slices of the mapped files, weight.mmap) or copied into anonymous memory (a {@link HugePageArena} where Linux
+ * offers huge pages); F32/F16 ones are converted to bf16 off-heap; INT8 quantizes every projection and lm_head,
+ * interleaved for this JVM's vector width. The embedding table stays bf16 in both formats and stays mapped unless it
+ * is also the lm_head (only one row per token is read); a tied lm_head is the embedding matrix itself (bf16) or its
+ * quantization (int8). Norms as f32 on the heap. Off-heap copies live until {@link #close()}; the stored model must
+ * outlive this.
  */
 final class CpuWeights implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CpuWeights.class);
@@ -37,44 +41,56 @@ final class CpuWeights implements AutoCloseable {
     private final float[] finalNorm;
     private final WeightMatrix lmHead;
     private final Arena arena;
+    private final String memory;
 
     private CpuWeights(WeightFormat format, Bf16Matrix embedding, List<LayerWeights> layers, float[] finalNorm,
-                       WeightMatrix lmHead, Arena arena) {
+                       WeightMatrix lmHead, Arena arena, String memory) {
         this.format = format;
         this.embedding = embedding;
         this.layers = layers;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
         this.arena = arena;
+        this.memory = memory;
     }
 
-    static CpuWeights prepare(LlamaModel model, WeightFormat format) {
+    /**
+     * Prepares the weights. With {@code mmap} (weight.mmap) streamed bf16 matrices stay in the mapped files' pages;
+     * without, they are copied into anonymous memory, where page-cache pressure cannot evict them.
+     */
+    static CpuWeights prepare(LlamaModel model, WeightFormat format, boolean mmap) {
         long start = System.nanoTime();
-        Arena arena = Arena.ofShared();
+        Optional<HugePageArena> huge = HugePageArena.reserve(upperBound(model));
+        Arena arena = huge.<Arena>map(a -> a).orElseGet(Arena::ofShared);
+        // A bf16 matrix only quantized (int8) is read once, from where it is.
+        boolean copyStreamed = !mmap && format == WeightFormat.BF16;
         try {
-            Bf16Matrix embedding = bf16(model.embedding(), arena);
+            Bf16Matrix embedding = bf16(model.embedding(), arena, copyStreamed && model.tiedLmHead());
             List<LayerWeights> layers = new ArrayList<>();
             for (StoredLayer stored : model.layers()) {
                 WeightMatrix[] m = new WeightMatrix[Projection.values().length];
                 if (format == WeightFormat.INT8) {
                     IntStream.range(0, m.length).parallel().forEach(k ->
-                            m[k] = Int8Matrix.quantize(bf16(stored.projection(Projection.values()[k]), arena), arena));
+                            m[k] = Int8Matrix.quantize(bf16(stored.projection(Projection.values()[k]), arena, false), arena));
                 } else {
                     for (Projection p : Projection.values()) {
-                        m[p.ordinal()] = bf16(stored.projection(p), arena);
+                        m[p.ordinal()] = bf16(stored.projection(p), arena, copyStreamed);
                     }
                 }
                 layers.add(new LayerWeights(stored.inputNorm().toFloats(), m[0], m[1], m[2], m[3],
                         stored.postAttentionNorm().toFloats(), m[4], m[5], m[6]));
             }
-            WeightMatrix lmHead = model.tiedLmHead() ? embedding : bf16(model.lmHead(), arena);
+            WeightMatrix lmHead = model.tiedLmHead() ? embedding : bf16(model.lmHead(), arena, copyStreamed);
             if (format == WeightFormat.INT8) {
                 lmHead = Int8Matrix.quantize(lmHead, arena);
             }
+            boolean inPlace = layers.getFirst().q() instanceof Bf16Matrix q
+                    && q.segment().address() == model.layers().getFirst().projection(Projection.Q).data().address();
+            String memory = inPlace ? "mmap" : huge.isPresent() ? "anon-huge" : "anon";
             CpuWeights weights = new CpuWeights(format, embedding, List.copyOf(layers), model.finalNorm().toFloats(),
-                    lmHead, arena);
-            LOG.info("cpu weights prepared dir={} format={} weightBytes={} ms={}", model.dir(), format,
-                    weights.streamedBytesPerToken(), (System.nanoTime() - start) / 1_000_000);
+                    lmHead, arena, memory);
+            LOG.info("cpu weights prepared dir={} format={} weightBytes={} memory={} ms={}", model.dir(), format,
+                    weights.streamedBytesPerToken(), memory, (System.nanoTime() - start) / 1_000_000);
             return weights;
         } catch (RuntimeException e) {
             arena.close();
@@ -82,13 +98,43 @@ final class CpuWeights implements AutoCloseable {
         }
     }
 
-    /** A stored matrix as bf16: the mapped bytes themselves when stored as BF16, else converted into the arena. */
-    private static Bf16Matrix bf16(StoredTensor t, Arena arena) {
+    /**
+     * More than prepare can allocate: per matrix a bf16 copy or conversion, int8 quants and scales, and alignment.
+     * Only address space: the huge-page arena takes memory as it is written.
+     */
+    private static long upperBound(LlamaModel model) {
+        List<StoredTensor> matrices = new ArrayList<>(List.of(model.embedding()));
+        for (StoredLayer layer : model.layers()) {
+            for (Projection p : Projection.values()) {
+                matrices.add(layer.projection(p));
+            }
+        }
+        if (!model.tiedLmHead()) {
+            matrices.add(model.lmHead());
+        }
+        long bytes = 0;
+        for (StoredTensor t : matrices) {
+            long values = (long) t.rows() * t.cols();
+            bytes += 3 * values + 4L * t.rows() * ((t.cols() + Int8Matrix.BLOCK - 1) / Int8Matrix.BLOCK) + 3 * 64;
+        }
+        return bytes;
+    }
+
+    /**
+     * A stored matrix as bf16: the mapped bytes themselves when stored as BF16 (a copy in the arena when
+     * {@code copyBf16}), else converted into the arena.
+     */
+    private static Bf16Matrix bf16(StoredTensor t, Arena arena, boolean copyBf16) {
         int rows = t.rows();
         int cols = t.cols();
         MemorySegment data = t.data();
         if (t.dtype() == DType.BF16) {
-            return new Bf16Matrix(data, rows, cols);
+            if (!copyBf16) {
+                return new Bf16Matrix(data, rows, cols);
+            }
+            MemorySegment copy = arena.allocate(data.byteSize(), 64);
+            copy.copyFrom(data);
+            return new Bf16Matrix(copy, rows, cols);
         }
         long count = (long) rows * cols;
         MemorySegment out = arena.allocate(count * 2, 64);
@@ -103,6 +149,14 @@ final class CpuWeights implements AutoCloseable {
 
     WeightFormat format() {
         return format;
+    }
+
+    /**
+     * Where the streamed weights sit: {@code mmap} (the model files' mapping), {@code anon-huge} (anonymous memory
+     * advised for huge pages) or {@code anon} (anonymous memory, where the machine has no huge pages to give).
+     */
+    String memory() {
+        return memory;
     }
 
     Bf16Matrix embedding() {
