@@ -6,6 +6,7 @@ import dev.loraq.engine.bench.BatchSweepBench;
 import dev.loraq.engine.bench.ColdLoadBench;
 import dev.loraq.engine.bench.DecodeBench;
 import dev.loraq.engine.bench.LoraOverheadBench;
+import dev.loraq.engine.bench.MatmulStreamBench;
 import dev.loraq.engine.bench.MixedVsSerialBench;
 import dev.loraq.engine.bench.PrefillBench;
 import picocli.CommandLine.Command;
@@ -20,11 +21,11 @@ import java.util.concurrent.Callable;
 /** Runs a benchmark scenario and prints one JSON line of figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark scenario and prints one JSON line of figures (ratios measured side by side in "
-                + "the same run). Scenarios: decode, prefill, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity. Synthetic "
+                + "the same run). Scenarios: decode, matmul-stream, prefill, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity. Synthetic "
                 + "models are generated once into --work-dir and reused.")
 final class BenchCommand implements Callable<Integer> {
 
-    private static final String SCENARIOS = "decode, prefill, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity";
+    private static final String SCENARIOS = "decode, matmul-stream, prefill, lora-overhead, mixed-vs-serial, batch-sweep, cold-load, affinity";
 
     @Parameters(index = "0", description = "Scenario: " + SCENARIOS + ".")
     String scenario;
@@ -61,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
             case "decode" -> {
                 DecodeBench.Settings d = DecodeBench.Settings.defaults();
                 yield DecodeBench.run(workDir, new DecodeBench.Settings(presetOr(d.preset()), d.tokens(), d.warmup(), threads));
+            }
+            case "matmul-stream" -> {
+                MatmulStreamBench.Settings d = MatmulStreamBench.Settings.defaults();
+                yield MatmulStreamBench.run(workDir, new MatmulStreamBench.Settings(presetOr(d.preset()), d.passes(), d.warmup(), threads));
             }
             case "prefill" -> {
                 PrefillBench.Settings d = PrefillBench.Settings.defaults();

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An arena whose allocations are slices of one anonymous mapping advised {@code MADV_HUGEPAGE}, so that what is
  * written into it sits in 2 MiB transparent huge pages: for the base weights the CPU kernels stream every token, where
- * a 4 KiB page costs a TLB entry per 4 KiB read (on the project's machine decode measured the same in 2 MiB and
- * 4 KiB pages once the bf16 kernel read one sequential stream, docs/benchmarks.md). Linux only, and only where the kernel's THP mode is {@code madvise} or {@code always};
+ * a 4 KiB page costs a TLB entry per 4 KiB read (docs/benchmarks.md has what the copy into anonymous memory and
+ * the huge pages measured). Linux only, and only where the kernel's THP mode is {@code madvise} or {@code always};
  * {@link #reserve} says why not otherwise.
  *
  * <p>The mapping reserves address space only ({@code MAP_NORESERVE}): pages are taken as they are first written,
