@@ -200,7 +200,7 @@ public final class CpuBackend implements ComputeBackend {
         return weights.streamedBytesPerToken();
     }
 
-    /** Where the streamed weights sit ({@code mmap}, {@code anon-huge} or {@code anon}), for the benchmarks' reports. */
+    /** Where the streamed weights sit ({@code mmap} or {@code anon}), for the benchmarks' reports. */
     public String weightMemory() {
         return weights.memory();
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
@@ -18,16 +17,14 @@ import dev.loraq.engine.model.StoredTensor;
 import dev.loraq.engine.model.WeightFormat;
 import dev.loraq.engine.tensor.Bf16Matrix;
 import dev.loraq.engine.tensor.DType;
-import dev.loraq.engine.tensor.HugePageArena;
 import dev.loraq.engine.tensor.Int8Matrix;
 import dev.loraq.engine.tensor.Numbers;
 import dev.loraq.engine.tensor.WeightMatrix;
 
 /**
- * The base weights in the CPU kernels' layout, prepared from the stored tensors: bf16 tensors are copied into
- * anonymous memory (a {@link HugePageArena} where Linux offers huge pages) or, with weight.mmap, used in place
- * (slices of the mapped files); F32/F16 ones are converted to bf16 off-heap; INT8 quantizes every projection and lm_head,
- * interleaved for this JVM's vector width. The embedding table stays bf16 in both formats and stays mapped unless it
+ * The base weights in the CPU kernels' layout, prepared from the stored tensors: bf16 tensors are copied off-heap
+ * or, with weight.mmap, used in place (slices of the mapped files); F32/F16 ones are converted to bf16 off-heap;
+ * INT8 quantizes every projection and lm_head, interleaved for this JVM's vector width. The embedding table stays bf16 in both formats and stays mapped unless it
  * is also the lm_head (only one row per token is read); a tied lm_head is the embedding matrix itself (bf16) or its
  * quantization (int8). Norms as f32 on the heap. Off-heap copies live until {@link #close()}; the stored model must
  * outlive this.
@@ -61,8 +58,7 @@ final class CpuWeights implements AutoCloseable {
      */
     static CpuWeights prepare(LlamaModel model, WeightFormat format, boolean mmap) {
         long start = System.nanoTime();
-        Optional<HugePageArena> huge = HugePageArena.reserve(upperBound(model));
-        Arena arena = huge.<Arena>map(a -> a).orElseGet(Arena::ofShared);
+        Arena arena = Arena.ofShared();
         // A bf16 matrix only quantized (int8) is read once, from where it is.
         boolean copyStreamed = !mmap && format == WeightFormat.BF16;
         try {
@@ -87,7 +83,7 @@ final class CpuWeights implements AutoCloseable {
             }
             boolean inPlace = layers.getFirst().q() instanceof Bf16Matrix q
                     && q.segment().address() == model.layers().getFirst().projection(Projection.Q).data().address();
-            String memory = inPlace ? "mmap" : huge.isPresent() ? "anon-huge" : "anon";
+            String memory = inPlace ? "mmap" : "anon";
             CpuWeights weights = new CpuWeights(format, embedding, List.copyOf(layers), model.finalNorm().toFloats(),
                     lmHead, arena, memory);
             LOG.info("cpu weights prepared dir={} format={} weightBytes={} memory={} ms={}", model.dir(), format,
@@ -97,28 +93,6 @@ final class CpuWeights implements AutoCloseable {
             arena.close();
             throw e;
         }
-    }
-
-    /**
-     * More than prepare can allocate: per matrix a bf16 copy or conversion, int8 quants and scales, and alignment.
-     * Only address space: the huge-page arena takes memory as it is written.
-     */
-    private static long upperBound(LlamaModel model) {
-        List<StoredTensor> matrices = new ArrayList<>(List.of(model.embedding()));
-        for (StoredLayer layer : model.layers()) {
-            for (Projection p : Projection.values()) {
-                matrices.add(layer.projection(p));
-            }
-        }
-        if (!model.tiedLmHead()) {
-            matrices.add(model.lmHead());
-        }
-        long bytes = 0;
-        for (StoredTensor t : matrices) {
-            long values = (long) t.rows() * t.cols();
-            bytes += 3 * values + 4L * t.rows() * ((t.cols() + Int8Matrix.BLOCK - 1) / Int8Matrix.BLOCK) + 3 * 64;
-        }
-        return bytes;
     }
 
     /**
@@ -152,10 +126,7 @@ final class CpuWeights implements AutoCloseable {
         return format;
     }
 
-    /**
-     * Where the streamed weights sit: {@code mmap} (the model files' mapping), {@code anon-huge} (anonymous memory
-     * advised for huge pages) or {@code anon} (anonymous memory, where the machine has no huge pages to give).
-     */
+    /** Where the streamed weights sit: {@code mmap} (the model files' mapping) or {@code anon} (copied off-heap). */
     String memory() {
         return memory;
     }

@@ -19,7 +19,6 @@ import dev.loraq.engine.synth.ModelPreset;
 import dev.loraq.engine.synth.SyntheticModelWriter;
 import dev.loraq.engine.tensor.Bf16Matrix;
 import dev.loraq.engine.tensor.DType;
-import dev.loraq.engine.tensor.HugePageArena;
 import dev.loraq.engine.tensor.Int8Matrix;
 
 class CpuWeightsTest {
@@ -50,11 +49,10 @@ class CpuWeightsTest {
     }
 
     @Test
-    void shouldCopyTheStreamedBf16WeightsIntoAnonymousMemoryInHugePagesWhereTheMachineHasThem() {
+    void shouldCopyTheStreamedBf16WeightsIntoAnonymousMemoryWithoutMmap() {
         SyntheticModelWriter.write(dir, ModelPreset.TINY, 42);
-        boolean huge = HugePageArena.unavailable().isEmpty();
         try (LlamaModel stored = LlamaModel.load(dir); CpuWeights m = CpuWeights.prepare(stored, WeightFormat.BF16, false)) {
-            assertEquals(huge ? "anon-huge" : "anon", m.memory());
+            assertEquals("anon", m.memory());
             for (Projection p : Projection.values()) {
                 MemorySegment mapped = stored.layer(1).projection(p).data();
                 MemorySegment used = ((Bf16Matrix) m.layer(1).projection(p)).segment();
