@@ -25,8 +25,8 @@ WORKDIR /opt/loraq
 COPY --from=build /src/bin/ bin/
 COPY --from=build /src/consumer-engine/service/target/loraq-consumer-engine-*.jar consumer-engine/service/target/
 COPY --from=build /src/consumer-engine/service/target/lib/ consumer-engine/service/target/lib/
-# JVM flags: size the heap from the container's memory limit (the model weights live outside the heap, copied into
-# anonymous memory unless weight.mmap=true, so leave room for them), stop on OutOfMemoryError so the orchestrator restarts a clean process. Where the heap the
+# JVM flags: size the heap from the container's memory limit (model weights are memory-mapped outside the heap,
+# so leave room for them), stop on OutOfMemoryError so the orchestrator restarts a clean process. Where the heap the
 # configuration needs is known (the engine logs it at start; docs/operations.md, Heap of the CPU engine), set
 # LORAQ_HEAP=<size> instead: the launcher fixes the heap at that size (-Xms = -Xmx).
 # DJL extracts its tokenizer library into a writable cache; DJL_OFFLINE keeps it from any network call.

@@ -75,8 +75,8 @@ for line in open(sys.argv[1]):
         legs.setdefault(key, []).append(value)
     if name == 'loraq-decode':
         add('loraq_decode_bf16', d['bf16']['tokensPerSecond']); add('loraq_decode_int8', d['int8']['tokensPerSecond'])
-        if 'bf16_mmap' in d:  # weight.mmap=true: read from the model file's mapping, as llama-bench does
-            add('loraq_decode_bf16_mmap', d['bf16_mmap']['tokensPerSecond'])
+        if 'bf16_anon' in d:  # weight.mmap=false: the weights copied into anonymous memory
+            add('loraq_decode_bf16_anon', d['bf16_anon']['tokensPerSecond'])
     elif name == 'loraq-prefill':
         add('loraq_prefill_bf16', d['bf16']['tokensPerSecond'])
     elif name == 'loraq-batch-sweep':
@@ -91,7 +91,7 @@ out = {'scenario': 'peer', 'rounds': int(sys.argv[2]), 'threads': int(sys.argv[3
        'figures': {k: summary(v) for k, v in sorted(legs.items())}}
 f = out['figures']
 pairs = {'decode_bf16': ('loraq_decode_bf16', 'llamacpp_decode_bf16'),
-         'decode_bf16_mmap': ('loraq_decode_bf16_mmap', 'llamacpp_decode_bf16'),
+         'decode_bf16_anon': ('loraq_decode_bf16_anon', 'llamacpp_decode_bf16'),
          'decode_int8_vs_q8_0': ('loraq_decode_int8', 'llamacpp_decode_q8_0'),
          'prefill64_bf16': ('loraq_prefill_bf16', 'llamacpp_prefill_bf16'),
          'batch32_16_adapters_vs_base': ('loraq_batch32_16_adapters_bf16', 'llamacpp_batch32_base_bf16')}

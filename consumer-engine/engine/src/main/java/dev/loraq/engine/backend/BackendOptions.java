@@ -26,10 +26,10 @@ public record BackendOptions(int adapterSlots, int maxLoraRank, int kvBlocks, in
         }
     }
 
-    /** The options with the weights copied out of the mapping, weight.mmap's default. */
+    /** The options with the weights read from the mapping, weight.mmap's default. */
     public BackendOptions(int adapterSlots, int maxLoraRank, int kvBlocks, int kvBlockSize, int maxBatchRows,
                           WeightFormat weightFormat, int threads) {
-        this(adapterSlots, maxLoraRank, kvBlocks, kvBlockSize, maxBatchRows, weightFormat, threads, false);
+        this(adapterSlots, maxLoraRank, kvBlocks, kvBlockSize, maxBatchRows, weightFormat, threads, true);
     }
 
     /** The same options with the weights read from the mapping or copied. */

@@ -15,9 +15,9 @@ import dev.loraq.engine.tensor.NativeKernels;
 
 /**
  * The {@code decode} scenario: one sequence decoding greedily from an empty context, base model, in BF16 and
- * INT8 (like {@code llama-bench -p 0 -n 32}), bf16 weights copied into anonymous memory (weight.mmap's default),
- * and BF16 once more read from the model file's mapping ({@code bf16_mmap}, weight.mmap=true, llama-bench's
- * default).
+ * INT8 (like {@code llama-bench -p 0 -n 32}), bf16 weights read from the model file's mapping (weight.mmap's
+ * default, llama-bench's too), and BF16 once more from a copy in anonymous memory ({@code bf16_anon},
+ * weight.mmap=false).
  * Reports the median step time over the measured tokens, tokens/s and the implied weight streaming rate (weight
  * bytes per token / step time).
  */
@@ -40,9 +40,9 @@ public final class DecodeBench {
         out.put("preset", preset.name());
         out.put("tokens", s.tokens());
         out.put("matmul", NativeKernels.describe());
-        for (String leg : List.of("bf16", "int8", "bf16_mmap")) {
+        for (String leg : List.of("bf16", "int8", "bf16_anon")) {
             WeightFormat format = leg.startsWith("int8") ? WeightFormat.INT8 : WeightFormat.BF16;
-            boolean mmap = leg.endsWith("_mmap");
+            boolean mmap = !leg.endsWith("_anon");
             try (LlamaModel model = LlamaModel.load(dir);
                  CpuBackend backend = new CpuBackend(model, new BackendOptions(1, 16,
                          (s.tokens() + s.warmup()) / 16 + 2, 16, 1, format, s.threads()).withMmapWeights(mmap))) {

@@ -22,8 +22,8 @@ import dev.loraq.engine.tensor.Numbers;
 import dev.loraq.engine.tensor.WeightMatrix;
 
 /**
- * The base weights in the CPU kernels' layout, prepared from the stored tensors: bf16 tensors are copied off-heap
- * or, with weight.mmap, used in place (slices of the mapped files); F32/F16 ones are converted to bf16 off-heap;
+ * The base weights in the CPU kernels' layout, prepared from the stored tensors: bf16 tensors are used in place
+ * (slices of the mapped files, weight.mmap) or copied off-heap; F32/F16 ones are converted to bf16 off-heap;
  * INT8 quantizes every projection and lm_head, interleaved for this JVM's vector width. The embedding table stays bf16 in both formats and stays mapped unless it
  * is also the lm_head (only one row per token is read); a tied lm_head is the embedding matrix itself (bf16) or its
  * quantization (int8). Norms as f32 on the heap. Off-heap copies live until {@link #close()}; the stored model must
@@ -53,8 +53,7 @@ final class CpuWeights implements AutoCloseable {
 
     /**
      * Prepares the weights. With {@code mmap} (weight.mmap) streamed bf16 matrices stay in the mapped files' pages;
-     * without, they are copied into anonymous memory, which decode streams faster and page-cache pressure cannot
-     * evict.
+     * without, they are copied into anonymous memory, where page-cache pressure cannot evict them.
      */
     static CpuWeights prepare(LlamaModel model, WeightFormat format, boolean mmap) {
         long start = System.nanoTime();
