@@ -22,6 +22,13 @@ import dev.loraq.engine.tensor.NativeKernels;
  * bytes per token / step time).
  */
 public final class DecodeBench {
+    /** One measured configuration, reported under {@code name}. */
+    private record Leg(String name, WeightFormat format, boolean mmap) {
+    }
+
+    private static final List<Leg> LEGS = List.of(new Leg("bf16", WeightFormat.BF16, true),
+            new Leg("int8", WeightFormat.INT8, true), new Leg("bf16_anon", WeightFormat.BF16, false));
+
     /** @param tokens measured decode steps per format, after {@code warmup} unmeasured ones */
     public record Settings(String preset, int tokens, int warmup, int threads) {
         public static Settings defaults() {
@@ -40,12 +47,10 @@ public final class DecodeBench {
         out.put("preset", preset.name());
         out.put("tokens", s.tokens());
         out.put("matmul", NativeKernels.describe());
-        for (String leg : List.of("bf16", "int8", "bf16_anon")) {
-            WeightFormat format = leg.startsWith("int8") ? WeightFormat.INT8 : WeightFormat.BF16;
-            boolean mmap = !leg.endsWith("_anon");
+        for (Leg leg : LEGS) {
             try (LlamaModel model = LlamaModel.load(dir);
                  CpuBackend backend = new CpuBackend(model, new BackendOptions(1, 16,
-                         (s.tokens() + s.warmup()) / 16 + 2, 16, 1, format, s.threads()).withMmapWeights(mmap))) {
+                         (s.tokens() + s.warmup()) / 16 + 2, 16, 1, leg.format(), s.threads()).withMmapWeights(leg.mmap()))) {
                 DecodeLoop loop = new DecodeLoop(backend, new KvBlockAllocator(backend.kvBlockSize(), backend.kvBlocks()),
                         new int[] {-1}, preset.bosTokenId());
                 loop.run(s.warmup());
@@ -64,7 +69,7 @@ public final class DecodeBench {
                 r.put("bestTokensPerSecond", DecodeLoop.round(1 / best, 2));
                 r.put("bestImpliedGBps", DecodeLoop.round(backend.streamedBytesPerToken() / best / 1e9, 2));
                 r.put("impliedGBps", DecodeLoop.round(backend.streamedBytesPerToken() / median / 1e9, 2));
-                out.put(leg, r);
+                out.put(leg.name(), r);
             }
         }
         return out;

@@ -24,10 +24,10 @@ import dev.loraq.engine.tensor.WeightMatrix;
 /**
  * The base weights in the CPU kernels' layout, prepared from the stored tensors: bf16 tensors are used in place
  * (slices of the mapped files, weight.mmap) or copied off-heap; F32/F16 ones are converted to bf16 off-heap;
- * INT8 quantizes every projection and lm_head, interleaved for this JVM's vector width. The embedding table stays bf16 in both formats and stays mapped unless it
- * is also the lm_head (only one row per token is read); a tied lm_head is the embedding matrix itself (bf16) or its
- * quantization (int8). Norms as f32 on the heap. Off-heap copies live until {@link #close()}; the stored model must
- * outlive this.
+ * INT8 quantizes every projection and lm_head, interleaved for this JVM's vector width. The embedding table stays
+ * bf16 in both formats, and mapped unless it is also the lm_head (only one row per token is read); a tied lm_head is
+ * the embedding matrix itself (bf16) or its quantization (int8). Norms as f32 on the heap. Off-heap copies live until
+ * {@link #close()}; the stored model must outlive this.
  */
 final class CpuWeights implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CpuWeights.class);
